@@ -1,0 +1,99 @@
+"""The app factory: config layers, extensions, blueprints, CLI, error handlers."""
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. Config layers: defaults → instance/config.py → environment → test_config."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("ASSESS_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object("assess.config")
+    app.config.from_pyfile("config.py", silent=True)
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    app.config.from_prefixed_env("ASSESS")
+    if app.config.get("DATABASE_URL"):  # ASSESS_DATABASE_URL
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if test_config:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _finish_config(app)
+
+    from . import models  # noqa: F401  (registers the tables)
+    from .extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from . import auth, errors, health, main, templating
+    from .cli import register_cli
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(health.bp)
+    errors.init_app(app)
+    templating.init_app(app)
+    register_cli(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI") or \
+        f"sqlite:///{Path(app.instance_path) / 'assess.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+    if uri.startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
+        options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app)
+    if not app.config.get("QUESTION_BANKS_DIR"):
+        app.config["QUESTION_BANKS_DIR"] = str(PROJECT_ROOT / "question_banks")
+
+
+def normalise_database_url(uri: str) -> str:
+    """Point PostgreSQL URLs at psycopg 3, whatever spelling the environment uses."""
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            return "postgresql+psycopg://" + uri[len(prefix):]
+    return uri
+
+
+def _instance_secret(app: Flask) -> str:
+    """A secret key kept in instance/secret_key, made on first run and never committed."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

@@ -1,0 +1,1 @@
+"""Bank and blueprint files: loading with located errors (no Flask, no database)."""

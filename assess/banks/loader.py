@@ -1,0 +1,383 @@
+"""Read bank and blueprint YAML files, validate them, and report every error with its location.
+
+Nothing is imported when any file has an error: callers get either clean specs or the full list.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from .. import items as item_types
+from ..core.selection import SELECTOR_KEYS, Candidate, pool
+from ..items.base import Checker
+from .errors import BankError
+from .rubrics import validate_rubric
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+BANK_FIELDS = {"bank", "title", "domain", "description", "rubrics", "items"}
+ASSESSMENT_FIELDS = {"assessment", "title", "domain", "mode", "time_limit_minutes",
+                     "grace_seconds", "attempts_allowed", "cooldown_hours", "shuffle_items",
+                     "description", "instructions", "sections", "tiers"}
+SECTION_FIELDS = {"id", "title", "draw", "from"}
+TIER_FIELDS = {"id", "name", "min_overall", "min_skills", "requires", "valid_days"}
+
+
+def content_hash(value: Any) -> str:
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass
+class BankSpec:
+    file: str
+    slug: str
+    title: str
+    domain: str
+    description: str
+    rubrics: list[dict]
+    items: list[dict]
+    content_hash: str
+
+    def candidates(self) -> list[Candidate]:
+        return [Candidate(key=(self.slug, i["id"]), bank=self.slug, slug=i["id"], type=i["type"],
+                          skills=tuple(i.get("skills", ())), tags=tuple(i.get("tags", ())))
+                for i in self.items]
+
+
+@dataclass
+class AssessmentSpec:
+    file: str
+    slug: str
+    definition: dict  # normalised: every default filled in
+    content_hash: str
+
+
+@dataclass
+class Loaded:
+    banks: list[BankSpec] = field(default_factory=list)
+    assessments: list[AssessmentSpec] = field(default_factory=list)
+    errors: list[BankError] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line each mapping starts on."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.lines: dict[int, int] = {}
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        self.lines[id(mapping)] = node.start_mark.line + 1
+        return mapping
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    lambda loader, node: loader.construct_mapping(node, deep=True))
+
+
+def find_files(paths: Iterable[str | Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+        else:
+            found.append(path)
+    return found
+
+
+def load(paths: Iterable[str | Path], *, known: Iterable[Candidate] = ()) -> Loaded:
+    """Load every bank and blueprint under ``paths``.
+
+    ``known`` are items already in the database, so a blueprint may draw from a bank that is
+    not among the files given.
+    """
+    result = Loaded()
+    documents: list[tuple[str, Mapping, dict[int, int]]] = []
+    for path in find_files(paths):
+        name = str(path)
+        result.files.append(name)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            result.errors.append(BankError(name, f"cannot read the file: {exc}"))
+            continue
+        loader = _LineLoader(text)
+        try:
+            data = loader.get_single_data()
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            result.errors.append(BankError(name, f"is not valid YAML: {exc}",
+                                           line=mark.line + 1 if mark else None))
+            continue
+        finally:
+            loader.dispose()
+        if not isinstance(data, Mapping) or not ({"bank", "assessment"} & set(data)):
+            result.errors.append(BankError(
+                name, "expected a mapping with a 'bank' key (a bank of items) or an "
+                      "'assessment' key (a blueprint)"))
+            continue
+        documents.append((name, data, loader.lines))
+
+    broken: set[str] = set()
+    for name, data, lines in documents:
+        if "bank" in data:
+            spec = _load_bank(name, data, lines, result.errors)
+            if spec:
+                result.banks.append(spec)
+            elif isinstance(data.get("bank"), str):
+                broken.add(data["bank"])
+    _check_unique([(b.file, b.slug) for b in result.banks], "bank", result.errors)
+
+    candidates = [c for bank in result.banks for c in bank.candidates()]
+    loaded_banks = {b.slug for b in result.banks}
+    candidates += [c for c in known if c.bank not in loaded_banks]
+    for name, data, lines in documents:
+        if "assessment" in data and "bank" not in data:
+            spec = _load_assessment(name, data, lines, candidates, broken, result.errors)
+            if spec:
+                result.assessments.append(spec)
+    _check_unique([(a.file, a.slug) for a in result.assessments], "assessment", result.errors)
+    return result
+
+
+def _check_unique(pairs: list[tuple[str, str]], kind: str, errors: list[BankError]) -> None:
+    seen: dict[str, str] = {}
+    for file, slug in pairs:
+        if slug in seen:
+            errors.append(BankError(file, f"{kind} {slug!r} is also defined in {seen[slug]}",
+                                    field=kind))
+        seen.setdefault(slug, file)
+
+
+def _slug(check: Checker, data: Mapping, key: str, path: str | None = None) -> str | None:
+    value = check.text(data, key, path, max_len=80)
+    if value is not None and not SLUG.match(value):
+        check.add(path or key, f"expected a slug (lowercase letters, digits, '.', '_', '-'), "
+                               f"got {value!r}")
+        return None
+    return value
+
+
+def _load_bank(file: str, data: Mapping, lines: dict[int, int],
+               errors: list[BankError]) -> BankSpec | None:
+    check = Checker()
+    check.unknown_keys(data, BANK_FIELDS)
+    slug = _slug(check, data, "bank")
+    title = check.text(data, "title", max_len=200)
+    domain = _slug(check, data, "domain")
+    check.text(data, "description", required=False)
+    raw_rubrics = check.sequence(data, "rubrics", required=False) or []
+    raw_items = check.sequence(data, "items", min_len=1) or []
+    count = len(errors)
+    errors.extend(BankError(file, e.message, field=e.path, line=lines.get(id(data)))
+                  for e in check.errors)
+
+    rubric_ids: set[str] = set()
+    rubrics = []
+    for i, rubric in enumerate(raw_rubrics):
+        line = lines.get(id(rubric))
+        if not isinstance(rubric, Mapping):
+            errors.append(BankError(file, "expected a mapping", field=f"rubrics[{i}]"))
+            continue
+        rubric_id = rubric.get("id")
+        if not isinstance(rubric_id, str) or not SLUG.match(rubric_id):
+            errors.append(BankError(file, f"expected a slug, got {rubric_id!r}",
+                                    field=f"rubrics[{i}].id", line=line))
+            continue
+        label = f"rubric {rubric_id!r}"
+        if rubric_id in rubric_ids:
+            errors.append(BankError(file, "duplicate rubric id", item=label, field="id",
+                                    line=line))
+            continue
+        rubric_ids.add(rubric_id)
+        problems = validate_rubric(rubric)
+        errors.extend(BankError(file, e.message, item=label, field=e.path, line=line)
+                      for e in problems)
+        if not problems:
+            rubrics.append(dict(rubric))
+
+    item_ids: set[str] = set()
+    items = []
+    for i, entry in enumerate(raw_items):
+        line = lines.get(id(entry))
+        if not isinstance(entry, Mapping):
+            errors.append(BankError(file, "expected a mapping", field=f"items[{i}]", line=line))
+            continue
+        item_id = entry.get("id")
+        if not isinstance(item_id, str) or not SLUG.match(item_id):
+            errors.append(BankError(file, f"expected a slug as the item id, got {item_id!r}",
+                                    item=f"#{i + 1}", field="id", line=line))
+            continue
+        if item_id in item_ids:
+            errors.append(BankError(file, "duplicate item id in this bank", item=item_id,
+                                    field="id", line=line))
+            continue
+        item_ids.add(item_id)
+        try:
+            item_type = item_types.get(entry.get("type"))
+        except item_types.UnknownItemType as exc:
+            errors.append(BankError(file, str(exc), item=item_id, field="type", line=line))
+            continue
+        problems = item_type.validate(entry)
+        errors.extend(BankError(file, e.message, item=item_id, field=e.path, line=line)
+                      for e in problems)
+        if problems:
+            continue
+        missing = [(path, ref) for path, ref in item_type.rubric_refs(entry)
+                   if ref not in rubric_ids]
+        for path, ref in missing:
+            errors.append(BankError(
+                file, f"names rubric {ref!r}, which this bank does not define "
+                      f"(defined: {', '.join(sorted(rubric_ids)) or 'none'})",
+                item=item_id, field=path, line=line))
+        if not missing:
+            items.append(dict(entry))
+
+    if len(errors) > count or slug is None or title is None or domain is None:
+        return None
+    body = {k: data.get(k) for k in sorted(BANK_FIELDS)}
+    return BankSpec(file, slug, title, domain, data.get("description") or "", rubrics, items,
+                    content_hash(body))
+
+
+def _load_assessment(file: str, data: Mapping, lines: dict[int, int], candidates: list[Candidate],
+                     broken: set[str], errors: list[BankError]) -> AssessmentSpec | None:
+    check = Checker()
+    line = lines.get(id(data))
+    check.unknown_keys(data, ASSESSMENT_FIELDS)
+    slug = _slug(check, data, "assessment")
+    check.text(data, "title", max_len=200)
+    _slug(check, data, "domain")
+    mode = check.choice(data, "mode", ("timed", "practice"))
+    limit = check.integer(data, "time_limit_minutes", required=mode == "timed", minimum=1,
+                          maximum=24 * 60)
+    if mode == "practice" and limit is not None:
+        check.add("time_limit_minutes", "practice assessments are untimed: leave it out")
+    check.integer(data, "grace_seconds", required=False, minimum=0, maximum=600)
+    check.integer(data, "attempts_allowed", required=False, minimum=0)
+    check.number(data, "cooldown_hours", required=False, minimum=0)
+    check.boolean(data, "shuffle_items", default=True)
+    check.text(data, "description", required=False)
+    check.text(data, "instructions")
+    sections = check.sequence(data, "sections", min_len=1) or []
+    tiers = check.sequence(data, "tiers", required=False) or []
+    count = len(errors)
+    errors.extend(BankError(file, e.message, field=e.path, line=line) for e in check.errors)
+
+    taken: dict = {"keys": set(), "draws": 0}  # what earlier sections could have drawn
+    section_ids: set[str] = set()
+    for i, section in enumerate(sections):
+        _check_section(file, i, section, lines, candidates, broken, section_ids, taken, errors)
+    tier_ids: set[str] = set()
+    for i, tier in enumerate(tiers):
+        _check_tier(file, i, tier, lines, tier_ids, errors)
+    if len(errors) > count or slug is None:
+        return None
+
+    definition = {
+        "assessment": slug, "title": data["title"], "domain": data["domain"], "mode": mode,
+        "time_limit_minutes": limit if mode == "timed" else None,
+        "grace_seconds": data.get("grace_seconds", 30),
+        "attempts_allowed": data.get("attempts_allowed", 1 if mode == "timed" else 0),
+        "cooldown_hours": data.get("cooldown_hours", 0),
+        "shuffle_items": data.get("shuffle_items", True),
+        "description": data.get("description") or "",
+        "instructions": data["instructions"],
+        "sections": [{"id": s["id"], "title": s.get("title") or s["id"], "draw": s["draw"],
+                      "from": {k: list(s["from"][k]) for k in SELECTOR_KEYS if k in s["from"]}}
+                     for s in sections],
+        "tiers": [{"id": t["id"], "name": t["name"], "min_overall": t.get("min_overall", 0),
+                   "min_skills": dict(t.get("min_skills") or {}),
+                   "requires": list(t.get("requires") or []),
+                   "valid_days": t.get("valid_days")} for t in tiers],
+    }
+    return AssessmentSpec(file, slug, definition, content_hash(definition))
+
+
+def _check_supply(check: Checker, wanted: int, matching: list[Candidate], taken: dict) -> None:
+    """Sections draw at random, so check the worst case: earlier sections whose filters overlap
+    this one may have taken as many shared items as they draw."""
+    shared = {c.key for c in matching} & set(taken["keys"])
+    worst = len(matching) - min(len(shared), taken["draws"])
+    if worst < wanted:
+        check.add("draw", f"asks for {wanted} items but only {len(matching)} match its filters"
+                          + (f", and earlier sections may take up to {len(matching) - worst} of "
+                             f"them" if worst < len(matching) else ""))
+    taken["keys"].update(c.key for c in matching)
+    taken["draws"] += wanted
+
+
+def _check_section(file, i, section, lines, candidates, broken, section_ids, taken,
+                   errors) -> None:
+    line = lines.get(id(section))
+    if not isinstance(section, Mapping):
+        errors.append(BankError(file, "expected a mapping", field=f"sections[{i}]", line=line))
+        return
+    check = Checker()
+    check.unknown_keys(section, SECTION_FIELDS)
+    section_id = _slug(check, section, "id")
+    check.text(section, "title", required=False, max_len=200)
+    wanted = check.integer(section, "draw", minimum=1)
+    selector = check.mapping(section, "from")
+    if selector is not None:
+        check.unknown_keys(selector, SELECTOR_KEYS, "from.")
+        for key in SELECTOR_KEYS:
+            values = check.sequence(selector, key, f"from.{key}", required=key == "banks",
+                                    min_len=1)
+            if values and not all(isinstance(v, str) for v in values):
+                check.add(f"from.{key}", "expected a list of strings")
+        for j, type_name in enumerate(selector.get("types") or []):
+            if type_name not in item_types.names():
+                check.add(f"from.types[{j}]", f"unknown item type {type_name!r}; known types: "
+                                              f"{', '.join(item_types.names())}")
+        known_banks = {c.bank for c in candidates}
+        for j, bank in enumerate(selector.get("banks") or []):
+            if isinstance(bank, str) and bank in broken:
+                check.add(f"from.banks[{j}]", f"bank {bank!r} has errors (listed above); "
+                                              f"fix them first")
+            elif isinstance(bank, str) and bank not in known_banks:
+                check.add(f"from.banks[{j}]", f"no bank {bank!r} is loaded or imported")
+    label = f"section {section_id or '#' + str(i + 1)!r}"
+    if section_id in section_ids:
+        check.add("id", "duplicate section id")
+    section_ids.add(section_id)
+    if not check.errors and wanted is not None:
+        _check_supply(check, wanted, pool(selector, candidates), taken)
+    errors.extend(BankError(file, e.message, item=label, field=e.path, line=line)
+                  for e in check.errors)
+
+
+def _check_tier(file, i, tier, lines, tier_ids, errors) -> None:
+    line = lines.get(id(tier))
+    if not isinstance(tier, Mapping):
+        errors.append(BankError(file, "expected a mapping", field=f"tiers[{i}]", line=line))
+        return
+    check = Checker()
+    check.unknown_keys(tier, TIER_FIELDS)
+    tier_id = _slug(check, tier, "id")
+    check.text(tier, "name", max_len=120)
+    check.number(tier, "min_overall", required=False, minimum=0, maximum=1)
+    skills = check.mapping(tier, "min_skills", required=False) or {}
+    for skill, minimum in skills.items():
+        if isinstance(minimum, bool) or not isinstance(minimum, (int, float)) \
+                or not 0 <= minimum <= 1:
+            check.add(f"min_skills.{skill}", f"expected a share between 0 and 1, got {minimum!r}")
+    for j, requirement in enumerate(check.sequence(tier, "requires", required=False) or []):
+        if not isinstance(requirement, str) or requirement.count(":") != 1:
+            check.add(f"requires[{j}]", f"expected 'assessment-slug:tier-id', got {requirement!r}")
+    check.integer(tier, "valid_days", required=False, minimum=1)
+    if tier_id in tier_ids:
+        check.add("id", "duplicate tier id")
+    tier_ids.add(tier_id)
+    label = f"tier {tier_id or '#' + str(i + 1)!r}"
+    errors.extend(BankError(file, e.message, item=label, field=e.path, line=line)
+                  for e in check.errors)

@@ -1,0 +1,100 @@
+"""`flask --app assess …` commands. Each parses its arguments and calls one service."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from . import clock
+from .banks.errors import BankFilesInvalid
+from .services import ServiceError, accounts
+from .services import banks as bank_service
+
+banks_cli = AppGroup("banks", help="Validate and import question banks and blueprints.")
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+def _paths(paths: tuple[str, ...]) -> list[str]:
+    return list(paths) or [current_app.config["QUESTION_BANKS_DIR"]]
+
+
+@banks_cli.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+def validate_command(paths: tuple[str, ...]) -> None:
+    """Check bank and blueprint files (default: question_banks/); print every error."""
+    loaded = bank_service.validate_paths(_paths(paths))
+    for error in loaded.errors:
+        click.echo(f"error: {error}", err=True)
+    items = sum(len(b.items) for b in loaded.banks)
+    if loaded.errors:
+        click.echo(f"{len(loaded.errors)} error(s) in {len(loaded.files)} file(s).", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {len(loaded.files)} file(s), {len(loaded.banks)} bank(s) with {items} "
+               f"item(s), {len(loaded.assessments)} assessment(s).")
+
+
+@banks_cli.command("import")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+def import_command(paths: tuple[str, ...]) -> None:
+    """Import banks and blueprints; unchanged items keep their version."""
+    try:
+        report = bank_service.import_paths(_paths(paths), now=clock.now())
+    except BankFilesInvalid as exc:
+        for error in exc.errors:
+            click.echo(f"error: {error}", err=True)
+        click.echo(f"Nothing imported: {len(exc.errors)} error(s).", err=True)
+        sys.exit(1)
+    for slug, counts in report.banks.items():
+        click.echo(f"bank {slug}: {counts['created']} new, {counts['updated']} changed, "
+                   f"{counts['unchanged']} unchanged, {counts['retired']} retired item(s); "
+                   f"{counts['rubrics_changed']} rubric version(s) added")
+    for slug, status in report.assessments.items():
+        click.echo(f"assessment {slug}: {status}")
+    if not report.changed:
+        click.echo("Nothing changed.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", default=None, help="Display name (default: the part before @).")
+@click.option("--role", type=click.Choice(["applicant", "grader", "lead", "admin"]),
+              default="applicant", show_default=True)
+@click.password_option(help="Asked for when not given.")
+def create_user_command(email: str, name: str | None, role: str, password: str) -> None:
+    """Create an account with any role."""
+    _create(email, name, role, password)
+
+
+@users_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default=None)
+@click.password_option()
+def create_admin_command(email: str, name: str | None, password: str) -> None:
+    """Create an administrator."""
+    _create(email, name, "admin", password)
+
+
+def _create(email: str, name: str | None, role: str, password: str) -> None:
+    try:
+        user = accounts.create_user(email, name or email.split("@")[0], password, role,
+                                    now=clock.now(),
+                                    min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Created {user.role} {user.email}.")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Create (or reset) the demo accounts and print how to sign in. For local use only."""
+    click.echo("Demo accounts (local use only):")
+    for account in accounts.ensure_demo_users(clock.now()):
+        click.echo(f"  {account.role:<10} {account.email:<24} password: {account.password}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(banks_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,423 @@
+"""The contract every item type fulfils.
+
+An item type is a stateless class. It never sees a request, a session or a database: callers
+hand it the item's content (the validated bank entry, a plain dict) and plain data, and
+persist what it returns. Judging is separate from recording.
+
+Fields every item shares (``id``, ``type``, ``title``, ``skills``, ``difficulty``, ``points``,
+``explanation``, ``justification``) are validated here; each type validates its own fields in
+``validate_fields``.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Mapping
+
+DIFFICULTIES = ("easy", "medium", "hard")
+MAX_TEXT_ANSWER = 20_000
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A problem with one field of a bank entry. ``path`` is like ``responses[1].text``."""
+
+    path: str
+    message: str
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit the item. ``field`` names the offending part of the answer."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """Auto-graded outcome. ``points`` is in [0, max_points]; ``detail`` is JSON-serialisable."""
+
+    points: float
+    max_points: float
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fraction(self) -> float:
+        return self.points / self.max_points if self.max_points else 0.0
+
+
+@dataclass(frozen=True)
+class HumanPart:
+    """A part of an answer that a human grader scores against a rubric."""
+
+    part: str  # stable key: "justification", "rewrite", "correction:c2"
+    kind: str  # "justification" | "rewrite" | "correction"
+    text: str
+    rubric: str  # rubric id within the item's bank
+    context: dict[str, Any] = field(default_factory=dict)  # e.g. the original text for a diff
+
+
+class Checker:
+    """Collects field errors while walking a bank entry."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.errors.append(FieldError(path, message))
+
+    def text(self, entry: Mapping, key: str, path: str | None = None, *, required: bool = True,
+             max_len: int = 50_000) -> str | None:
+        path = path or key
+        value = entry.get(key)
+        if value is None:
+            if required:
+                self.add(path, "is required: expected a non-empty string")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.add(path, f"expected a non-empty string, got {_describe(value)}")
+            return None
+        if len(value) > max_len:
+            self.add(path, f"is {len(value)} characters long; at most {max_len} allowed")
+            return None
+        return value
+
+    def integer(self, entry: Mapping, key: str, path: str | None = None, *, required: bool = True,
+                minimum: int | None = None, maximum: int | None = None) -> int | None:
+        path = path or key
+        value = entry.get(key)
+        if value is None:
+            if required:
+                self.add(path, "is required: expected an integer")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.add(path, f"expected an integer, got {_describe(value)}")
+            return None
+        if minimum is not None and value < minimum:
+            self.add(path, f"expected at least {minimum}, got {value}")
+            return None
+        if maximum is not None and value > maximum:
+            self.add(path, f"expected at most {maximum}, got {value}")
+            return None
+        return value
+
+    def number(self, entry: Mapping, key: str, path: str | None = None, *, required: bool = True,
+               minimum: float | None = None, maximum: float | None = None) -> float | None:
+        path = path or key
+        value = entry.get(key)
+        if value is None:
+            if required:
+                self.add(path, "is required: expected a number")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.add(path, f"expected a number, got {_describe(value)}")
+            return None
+        if minimum is not None and value < minimum:
+            self.add(path, f"expected at least {minimum}, got {value}")
+            return None
+        if maximum is not None and value > maximum:
+            self.add(path, f"expected at most {maximum}, got {value}")
+            return None
+        return float(value)
+
+    def boolean(self, entry: Mapping, key: str, path: str | None = None, *,
+                default: bool = False) -> bool:
+        path = path or key
+        value = entry.get(key, default)
+        if not isinstance(value, bool):
+            self.add(path, f"expected true or false, got {_describe(value)}")
+            return default
+        return value
+
+    def mapping(self, entry: Mapping, key: str, path: str | None = None, *,
+                required: bool = True) -> Mapping | None:
+        path = path or key
+        value = entry.get(key)
+        if value is None:
+            if required:
+                self.add(path, "is required: expected a mapping")
+            return None
+        if not isinstance(value, Mapping):
+            self.add(path, f"expected a mapping, got {_describe(value)}")
+            return None
+        return value
+
+    def sequence(self, entry: Mapping, key: str, path: str | None = None, *, required: bool = True,
+                 min_len: int = 0, max_len: int | None = None) -> list | None:
+        path = path or key
+        value = entry.get(key)
+        if value is None:
+            if required:
+                self.add(path, "is required: expected a list")
+            return None
+        if not isinstance(value, list):
+            self.add(path, f"expected a list, got {_describe(value)}")
+            return None
+        if len(value) < min_len:
+            self.add(path, f"expected at least {min_len} entries, got {len(value)}")
+            return None
+        if max_len is not None and len(value) > max_len:
+            self.add(path, f"expected at most {max_len} entries, got {len(value)}")
+            return None
+        return value
+
+    def choice(self, entry: Mapping, key: str, options, path: str | None = None, *,
+               required: bool = True):
+        path = path or key
+        value = entry.get(key)
+        if value is None:
+            if required:
+                self.add(path, f"is required: expected one of {_options(options)}")
+            return None
+        if isinstance(value, bool) or value not in options:
+            self.add(path, f"expected one of {_options(options)}, got {_describe(value)}")
+            return None
+        return value
+
+    def identified(self, entry: Mapping, key: str, *, min_len: int, max_len: int | None = None,
+                   text_key: str | None = "text") -> list[Mapping]:
+        """A list of mappings with unique string ``id`` fields (responses, options, claims)."""
+        values = self.sequence(entry, key, min_len=min_len, max_len=max_len) or []
+        seen: set[str] = set()
+        good: list[Mapping] = []
+        for i, value in enumerate(values):
+            path = f"{key}[{i}]"
+            if not isinstance(value, Mapping):
+                self.add(path, f"expected a mapping with id and text, got {_describe(value)}")
+                continue
+            ident = value.get("id")
+            if not isinstance(ident, str) or not ident.strip():
+                self.add(f"{path}.id", f"expected a non-empty string, got {_describe(ident)}")
+                continue
+            if ident in seen:
+                self.add(f"{path}.id", f"duplicate id {ident!r}")
+                continue
+            seen.add(ident)
+            if text_key and self.text(value, text_key, f"{path}.{text_key}") is None:
+                continue
+            good.append(value)
+        return good
+
+    def unknown_keys(self, entry: Mapping, allowed, prefix: str = "") -> None:
+        for key in entry:
+            if key not in allowed:
+                self.add(f"{prefix}{key}", f"is not a field of this item type; allowed: "
+                                           f"{', '.join(sorted(allowed))}")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"boolean {value}"
+    if isinstance(value, str):
+        return f"string {value[:40]!r}"
+    if isinstance(value, (int, float)):
+        return f"number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _options(options) -> str:
+    return ", ".join(repr(o) for o in options)
+
+
+COMMON_FIELDS = frozenset(
+    {"id", "type", "title", "skills", "difficulty", "points", "explanation", "justification",
+     "tags"})
+JUSTIFICATION_FIELDS = frozenset({"prompt", "required", "min_chars", "max_chars", "rubric"})
+
+
+class ItemType:
+    """Base class. Subclasses set ``name``, ``fields`` and implement the ``*_fields`` hooks."""
+
+    name: ClassVar[str]
+    label: ClassVar[str]  # human name: "Pairwise comparison"
+    fields: ClassVar[frozenset[str]]  # the type-specific top-level keys it accepts
+    default_skills: ClassVar[tuple[str, ...]] = ()
+
+    # ---- bank entries -------------------------------------------------------------------
+    def validate(self, entry: Mapping) -> list[FieldError]:
+        """Every problem in a bank entry, each naming its field path."""
+        check = Checker()
+        check.unknown_keys(entry, COMMON_FIELDS | self.fields)
+        check.text(entry, "explanation")
+        check.text(entry, "title", required=False, max_len=200)
+        check.choice(entry, "difficulty", DIFFICULTIES, required=False)
+        check.number(entry, "points", required=False, minimum=0, maximum=100)
+        for key in ("skills", "tags"):
+            values = check.sequence(entry, key, required=False) or []
+            for i, value in enumerate(values):
+                if not isinstance(value, str) or not value.strip():
+                    check.add(f"{key}[{i}]", f"expected a non-empty string, got {_describe(value)}")
+        justification = check.mapping(entry, "justification", required=False)
+        if justification is not None:
+            check.unknown_keys(justification, JUSTIFICATION_FIELDS, "justification.")
+            check.text(justification, "prompt", "justification.prompt")
+            check.text(justification, "rubric", "justification.rubric")
+            check.boolean(justification, "required", "justification.required", default=True)
+            low = check.integer(justification, "min_chars", "justification.min_chars",
+                                required=False, minimum=0)
+            high = check.integer(justification, "max_chars", "justification.max_chars",
+                                 required=False, minimum=1, maximum=MAX_TEXT_ANSWER)
+            if low is not None and high is not None and low > high:
+                check.add("justification.min_chars", f"{low} is more than max_chars {high}")
+        self.validate_fields(entry, check)
+        return check.errors
+
+    def validate_fields(self, entry: Mapping, check: Checker) -> None:
+        raise NotImplementedError
+
+    def rubric_refs(self, content: Mapping) -> list[tuple[str, str]]:
+        """(field path, rubric id) pairs this item refers to, checked by the bank loader."""
+        refs = []
+        if content.get("justification"):
+            refs.append(("justification.rubric", content["justification"]["rubric"]))
+        return refs + self.own_rubric_refs(content)
+
+    def own_rubric_refs(self, content: Mapping) -> list[tuple[str, str]]:
+        return []
+
+    def markdown_fields(self, content: Mapping) -> dict[str, str]:
+        """Markdown strings of the item keyed by a stable path, rendered once per version.
+
+        Only text an applicant sees belongs here; gold keys and explanations are listed by
+        ``gold_markdown_fields`` so that they are never rendered into a public view.
+        """
+        fields = {}
+        if content.get("justification"):
+            fields["justification.prompt"] = content["justification"]["prompt"]
+        fields.update(self.own_markdown_fields(content))
+        return fields
+
+    def own_markdown_fields(self, content: Mapping) -> dict[str, str]:
+        return {}
+
+    def gold_markdown_fields(self, content: Mapping) -> dict[str, str]:
+        return {"explanation": content["explanation"]}
+
+    # ---- presentation --------------------------------------------------------------------
+    def presentation(self, content: Mapping, rng: random.Random) -> dict[str, Any]:
+        """What varies per attempt (e.g. display order), drawn from ``rng``; stored verbatim."""
+        return {}
+
+    def public_view(self, content: Mapping, presentation: Mapping) -> dict[str, Any]:
+        """Everything an applicant may see while the attempt is open. Never the gold key."""
+        view = {"type": self.name, "title": content.get("title")}
+        justification = content.get("justification")
+        if justification:
+            view["justification"] = {
+                "prompt": justification["prompt"],
+                "required": justification.get("required", True),
+                "min_chars": justification.get("min_chars", 0),
+                "max_chars": justification.get("max_chars", 2000),
+            }
+        view.update(self.own_public_view(content, presentation))
+        return view
+
+    def own_public_view(self, content: Mapping, presentation: Mapping) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def gold_view(self, content: Mapping) -> dict[str, Any]:
+        """The gold key and explanation, for practice feedback and scored results."""
+        return {"explanation": content["explanation"], "gold": content.get("gold")}
+
+    # ---- answers -------------------------------------------------------------------------
+    def parse_answer(self, content: Mapping, raw: Any) -> dict[str, Any]:
+        """Validate a submitted answer (JSON-shaped) and return its canonical form.
+
+        Incomplete answers are allowed (autosave stores work in progress); answers of the
+        wrong shape, unknown ids and oversized text raise ``AnswerError``.
+        """
+        if not isinstance(raw, Mapping):
+            raise AnswerError("answer", "expected an object")
+        answer = self.parse_fields(content, raw)
+        justification = content.get("justification")
+        text = raw.get("justification")
+        if text is not None:
+            if not justification:
+                raise AnswerError("justification", "this item does not ask for a justification")
+            if not isinstance(text, str):
+                raise AnswerError("justification", "expected text")
+            limit = justification.get("max_chars", 2000)
+            if len(text) > limit:
+                raise AnswerError("justification", f"is {len(text)} characters; at most {limit}")
+            answer["justification"] = text
+        return answer
+
+    def parse_fields(self, content: Mapping, raw: Mapping) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def is_complete(self, content: Mapping, answer: Mapping) -> bool:
+        """Whether every required part is answered (for the review page)."""
+        justification = content.get("justification")
+        if justification and justification.get("required", True):
+            text = (answer.get("justification") or "").strip()
+            if len(text) < max(1, justification.get("min_chars", 0)):
+                return False
+        return self.fields_complete(content, answer)
+
+    def fields_complete(self, content: Mapping, answer: Mapping) -> bool:
+        raise NotImplementedError
+
+    # ---- grading -------------------------------------------------------------------------
+    def max_points(self, content: Mapping) -> float:
+        return float(content.get("points", 1))
+
+    def grade(self, content: Mapping, answer: Mapping | None) -> GradeResult:
+        """Auto-grade; an unanswered item scores 0. Human parts are not included here."""
+        max_points = self.max_points(content)
+        if not answer or not self.fields_complete(content, answer):
+            return GradeResult(0.0, max_points, {"answered": False})
+        fraction, detail = self.grade_fraction(content, answer)
+        fraction = min(1.0, max(0.0, fraction))
+        return GradeResult(round(fraction * max_points, 6), max_points,
+                           {"answered": True, "fraction": round(fraction, 6), **detail})
+
+    def grade_fraction(self, content: Mapping, answer: Mapping) -> tuple[float, dict[str, Any]]:
+        raise NotImplementedError
+
+    def human_parts(self, content: Mapping, answer: Mapping | None) -> list[HumanPart]:
+        """Parts of this answer that go to human graders. Empty text gives no part."""
+        parts = []
+        justification = content.get("justification")
+        text = (answer or {}).get("justification") or ""
+        if justification and text.strip():
+            parts.append(HumanPart("justification", "justification", text,
+                                   justification["rubric"]))
+        return parts + self.own_human_parts(content, answer or {})
+
+    def own_human_parts(self, content: Mapping, answer: Mapping) -> list[HumanPart]:
+        return []
+
+    def human_part_keys(self, content: Mapping) -> list[str]:
+        """The human-graded parts this item can produce, whatever the answer."""
+        keys = ["justification"] if content.get("justification") else []
+        return keys + self.own_human_part_keys(content)
+
+    def own_human_part_keys(self, content: Mapping) -> list[str]:
+        return []
+
+    # ---- templates -----------------------------------------------------------------------
+    @property
+    def templates(self) -> dict[str, str]:
+        return {view: f"items/{self.name}/{view}.html" for view in ("take", "review", "grade")}
+
+
+def shuffled(ids: list[str], rng: random.Random) -> list[str]:
+    order = list(ids)
+    rng.shuffle(order)
+    return order
+
+
+def check_text_answer(field: str, value: Any, *, max_len: int = MAX_TEXT_ANSWER) -> str:
+    if not isinstance(value, str):
+        raise AnswerError(field, "expected text")
+    if len(value) > max_len:
+        raise AnswerError(field, f"is {len(value)} characters; at most {max_len}")
+    return value

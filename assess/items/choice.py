@@ -1,0 +1,87 @@
+"""Multiple choice: pick the one right option, or every right option when ``multiple``."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .base import AnswerError, Checker, ItemType, shuffled
+from .labels import check_id_list, parse_id_list
+from .registry import register
+
+
+def gold_ids(content: Mapping) -> list[str]:
+    """The gold key as a list; a bank may give a single option id as a plain string."""
+    gold = content["gold"]
+    return [gold] if isinstance(gold, str) else list(gold)
+
+
+@register
+class Choice(ItemType):
+    name = "choice"
+    label = "Multiple choice"
+    fields = frozenset({"prompt", "options", "multiple", "shuffle", "gold"})
+
+    def validate_fields(self, entry: Mapping, check: Checker) -> None:
+        check.text(entry, "prompt")
+        options = check.identified(entry, "options", min_len=2, max_len=10)
+        multiple = check.boolean(entry, "multiple", default=False)
+        check.boolean(entry, "shuffle", default=True)
+        gold = entry.get("gold")
+        ids = [o["id"] for o in options]
+        if isinstance(gold, str):  # the single-answer short form
+            if ids and gold not in ids:
+                check.add("gold", f"unknown option id {gold!r}; expected one of {', '.join(ids)}")
+            return
+        gold = check.sequence(entry, "gold", min_len=1)
+        if gold is None:
+            return
+        check_id_list(check, gold, "gold", ids)
+        if not multiple and len(gold) > 1:
+            check.add("gold", f"lists {len(gold)} options but multiple is false: expected exactly "
+                              "one gold option id (or set multiple: true)")
+
+    def own_markdown_fields(self, content: Mapping) -> dict[str, str]:
+        fields = {"prompt": content["prompt"]}
+        for option in content["options"]:
+            fields[f"options.{option['id']}"] = option["text"]
+        return fields
+
+    def presentation(self, content, rng):
+        ids = [o["id"] for o in content["options"]]
+        return {"order": shuffled(ids, rng) if content.get("shuffle", True) else ids}
+
+    def own_public_view(self, content, presentation):
+        by_id = {o["id"]: o for o in content["options"]}
+        order = presentation.get("order") or list(by_id)
+        return {
+            "prompt": content["prompt"],
+            "options": [{"id": i, "text": by_id[i]["text"]} for i in order],
+            "multiple": content.get("multiple", False),
+        }
+
+    def gold_view(self, content: Mapping) -> dict[str, Any]:
+        return {**super().gold_view(content), "gold": gold_ids(content)}
+
+    def parse_fields(self, content, raw) -> dict[str, Any]:
+        selected = raw.get("selected")
+        if selected is None:
+            return {}
+        if isinstance(selected, str):  # a radio button posts one id
+            selected = [selected]
+        ids = [o["id"] for o in content["options"]]
+        selected = parse_id_list("selected", selected, ids)
+        if len(selected) > 1 and not content.get("multiple", False):
+            raise AnswerError("selected", "select at most one option")
+        return {"selected": selected}
+
+    def fields_complete(self, content, answer) -> bool:
+        return bool(answer.get("selected"))
+
+    def grade_fraction(self, content, answer):
+        gold, selected = gold_ids(content), answer["selected"]
+        correct = [i for i in selected if i in gold]
+        wrong = [i for i in selected if i not in gold]
+        missed = [i for i in gold if i not in selected]
+        detail = {"correct": correct, "wrong": wrong, "missed": missed}
+        if not content.get("multiple", False):
+            return (1.0 if selected == gold else 0.0), detail
+        return max(0.0, (len(correct) - len(wrong)) / len(gold)), detail

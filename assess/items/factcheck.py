@@ -1,0 +1,132 @@
+"""Fact-checking: label each highlighted claim of a response, and correct the false ones."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .base import AnswerError, Checker, HumanPart, ItemType, check_text_answer
+from .registry import register
+
+LABELS = ("supported", "unsupported", "false")
+FALSE = "false"
+MAX_CORRECTION = 2000
+
+
+def _mapping(raw: Mapping, key: str, ids: list[str], what: str) -> dict:
+    """An answer's ``{claim id: value}`` object with known ids only ({} when absent)."""
+    value = raw.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise AnswerError(key, f"expected an object of claim id: {what}")
+    for ident in value:
+        if ident not in ids:
+            raise AnswerError(f"{key}.{ident}", f"unknown claim; expected one of {', '.join(ids)}")
+    return dict(value)
+
+
+@register
+class Factcheck(ItemType):
+    name = "factcheck"
+    label = "Fact-check claims"
+    fields = frozenset({"prompt", "response", "claims", "gold", "correction_rubric",
+                        "gold_corrections"})
+    default_skills = ("fact_checking",)
+
+    def validate_fields(self, entry: Mapping, check: Checker) -> None:
+        check.text(entry, "prompt")
+        response = check.text(entry, "response")
+        check.text(entry, "correction_rubric")
+        ids = [c["id"] for c in check.identified(entry, "claims", min_len=1)]
+        raw = entry.get("claims")
+        for i, claim in enumerate(raw if isinstance(raw, list) else []):
+            text = claim.get("text") if isinstance(claim, Mapping) else None
+            if response and isinstance(text, str) and text.strip() and text not in response:
+                check.add(f"claims[{i}].text", "must occur verbatim in response (so it can be "
+                                               "highlighted); it does not")
+        gold = check.mapping(entry, "gold")
+        if gold is not None:
+            for key in gold:
+                if ids and key not in ids:
+                    check.add(f"gold.{key}", f"unknown claim; expected one of {', '.join(ids)}")
+            for ident in ids:
+                check.choice(gold, ident, LABELS, f"gold.{ident}")
+        gold = gold or {}
+        corrections = check.mapping(entry, "gold_corrections", required=False) or {}
+        for key in corrections:
+            path = f"gold_corrections.{key}"
+            if ids and key not in ids:
+                check.add(path, f"unknown claim; expected one of {', '.join(ids)}")
+            elif check.text(corrections, key, path) and gold.get(key, FALSE) != FALSE:
+                check.add(path, "only claims whose gold label is 'false' take a correction")
+
+    def own_rubric_refs(self, content: Mapping) -> list[tuple[str, str]]:
+        return [("correction_rubric", content["correction_rubric"])]
+
+    def own_markdown_fields(self, content: Mapping) -> dict[str, str]:
+        fields = {"prompt": content["prompt"], "response": content["response"]}
+        for claim in content["claims"]:
+            fields[f"claims.{claim['id']}"] = claim["text"]
+        return fields
+
+    def gold_markdown_fields(self, content: Mapping) -> dict[str, str]:
+        fields = super().gold_markdown_fields(content)
+        for ident, text in (content.get("gold_corrections") or {}).items():
+            fields[f"gold_corrections.{ident}"] = text
+        return fields
+
+    # Claims keep response order (they are highlighted in place): no presentation.
+
+    def own_public_view(self, content, presentation):
+        return {
+            "prompt": content["prompt"],
+            "response": content["response"],
+            "claims": [{"id": c["id"], "text": c["text"]} for c in content["claims"]],
+            "labels": list(LABELS),
+            "max_correction": MAX_CORRECTION,
+        }
+
+    def gold_view(self, content: Mapping) -> dict[str, Any]:
+        return {**super().gold_view(content),
+                "gold_corrections": dict(content.get("gold_corrections") or {})}
+
+    def parse_fields(self, content, raw) -> dict[str, Any]:
+        ids = [c["id"] for c in content["claims"]]
+        labels = {}
+        for ident, label in _mapping(raw, "labels", ids, "label").items():
+            if label is None or label == "":
+                continue  # not labelled yet
+            if label not in LABELS:
+                raise AnswerError(f"labels.{ident}", f"expected one of {', '.join(LABELS)}")
+            labels[ident] = label
+        corrections = {}
+        for ident, text in _mapping(raw, "corrections", ids, "correction").items():
+            if text is not None:
+                text = check_text_answer(f"corrections.{ident}", text, max_len=MAX_CORRECTION)
+                if text.strip():
+                    corrections[ident] = text
+        answer: dict[str, Any] = {"labels": labels}
+        if corrections:
+            answer["corrections"] = corrections
+        return answer
+
+    def fields_complete(self, content, answer) -> bool:
+        labels = answer.get("labels") or {}
+        return all(c["id"] in labels for c in content["claims"])
+
+    def grade_fraction(self, content, answer):
+        gold, labels = content["gold"], answer["labels"]
+        detail = {c["id"]: {"given": labels[c["id"]], "gold": gold[c["id"]],
+                            "correct": labels[c["id"]] == gold[c["id"]]}
+                  for c in content["claims"]}
+        correct = sum(d["correct"] for d in detail.values())
+        return correct / len(detail), {"claims": detail, "correct": correct, "total": len(detail)}
+
+    def own_human_parts(self, content: Mapping, answer: Mapping) -> list[HumanPart]:
+        labels, corrections = answer.get("labels") or {}, answer.get("corrections") or {}
+        return [HumanPart(f"correction:{c['id']}", "correction", corrections[c["id"]],
+                          content["correction_rubric"], context={"claim": c["text"]})
+                for c in content["claims"]
+                if labels.get(c["id"]) == FALSE and (corrections.get(c["id"]) or "").strip()]
+
+    def own_human_part_keys(self, content: Mapping) -> list[str]:
+        return [f"correction:{c['id']}" for c in content["claims"]]

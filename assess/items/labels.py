@@ -1,0 +1,103 @@
+"""Labels: which options of a taxonomy apply to a response (any number of them, or none)."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .base import AnswerError, Checker, ItemType, _describe
+from .registry import register
+
+OPTION_FIELDS = frozenset({"id", "text", "description"})
+
+
+def check_id_list(check: Checker, values: list, path: str, ids: list[str],
+                  what: str = "option") -> list[str]:
+    """Check a gold list of ids: each known and listed once. Returns the good ids.
+
+    With no known ids (the list they come from is broken, and reported) nothing is checked."""
+    good: list[str] = []
+    if not ids:
+        return good
+    for i, value in enumerate(values):
+        where = f"{path}[{i}]"
+        if not isinstance(value, str) or value not in ids:
+            check.add(where, f"unknown {what} id {_describe(value)}; "
+                             f"expected one of {', '.join(ids)}")
+        elif value in good:
+            check.add(where, f"{what} {value!r} is listed more than once; list each id once")
+        else:
+            good.append(value)
+    return good
+
+
+def parse_id_list(field: str, value: Any, ids: list[str], what: str = "option") -> list[str]:
+    """An answer's list of ids: each known and at most once, else ``AnswerError(field)``."""
+    if not isinstance(value, list):
+        raise AnswerError(field, f"expected a list of {what} ids")
+    seen: list[str] = []
+    for ident in value:
+        if not isinstance(ident, str) or ident not in ids:
+            raise AnswerError(field, f"unknown {what} id {_describe(ident)}; "
+                                     f"expected one of {', '.join(ids)}")
+        if ident in seen:
+            raise AnswerError(field, f"{what} {ident!r} is listed more than once")
+        seen.append(ident)
+    return seen
+
+
+@register
+class Labels(ItemType):
+    name = "labels"
+    label = "Label a response"
+    fields = frozenset({"prompt", "response", "options", "gold"})
+    default_skills = ("guidelines",)
+
+    def validate_fields(self, entry: Mapping, check: Checker) -> None:
+        check.text(entry, "prompt")
+        check.text(entry, "response")
+        options = check.identified(entry, "options", min_len=2)
+        for i, option in enumerate(entry.get("options") if isinstance(entry.get("options"), list)
+                                   else []):
+            if isinstance(option, Mapping):
+                check.unknown_keys(option, OPTION_FIELDS, f"options[{i}].")
+                check.text(option, "description", f"options[{i}].description", required=False)
+        gold = check.sequence(entry, "gold")  # may be empty: no label applies
+        if gold is not None:
+            check_id_list(check, gold, "gold", [o["id"] for o in options])
+
+    def own_markdown_fields(self, content: Mapping) -> dict[str, str]:
+        fields = {"prompt": content["prompt"], "response": content["response"]}
+        for option in content["options"]:
+            fields[f"options.{option['id']}"] = option["text"]
+            if option.get("description"):
+                fields[f"options.{option['id']}.description"] = option["description"]
+        return fields
+
+    # Options keep bank order (they are a taxonomy): no presentation.
+
+    def own_public_view(self, content, presentation):
+        return {
+            "prompt": content["prompt"],
+            "response": content["response"],
+            "options": [{"id": o["id"], "text": o["text"], "description": o.get("description")}
+                        for o in content["options"]],
+        }
+
+    def parse_fields(self, content, raw) -> dict[str, Any]:
+        if raw.get("labels") is None:
+            return {}
+        ids = [o["id"] for o in content["options"]]
+        return {"labels": parse_id_list("labels", raw["labels"], ids)}
+
+    def fields_complete(self, content, answer) -> bool:
+        return "labels" in answer  # an empty list means "none apply"
+
+    def grade_fraction(self, content, answer):
+        ids = [o["id"] for o in content["options"]]
+        given, gold = set(answer["labels"]), set(content["gold"])
+        union = given | gold
+        fraction = len(given & gold) / len(union) if union else 1.0
+        return fraction, {
+            "correct": [i for i in ids if i in given & gold],
+            "missed": [i for i in ids if i in gold - given],
+            "extra": [i for i in ids if i in given - gold],
+        }

@@ -1,0 +1,91 @@
+"""Pairwise comparison: which of two responses is better, and by how much."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .base import AnswerError, Checker, ItemType, shuffled
+from .registry import register
+
+STRENGTHS = {1: "slightly", 2: "clearly", 3: "much"}
+EQUAL = "equal"
+
+
+@register
+class Pairwise(ItemType):
+    name = "pairwise"
+    label = "Pairwise comparison"
+    fields = frozenset({"prompt", "responses", "allow_equal", "gold"})
+    default_skills = ("judgment",)
+
+    def validate_fields(self, entry: Mapping, check: Checker) -> None:
+        check.text(entry, "prompt")
+        responses = check.identified(entry, "responses", min_len=2, max_len=2)
+        allow_equal = check.boolean(entry, "allow_equal", default=False)
+        gold = check.mapping(entry, "gold")
+        if gold is None:
+            return
+        check.unknown_keys(gold, {"choice", "strength"}, "gold.")
+        ids = [r["id"] for r in responses]
+        options = ids + ([EQUAL] if allow_equal else [])
+        choice = check.choice(gold, "choice", options, "gold.choice")
+        if choice == EQUAL:
+            if "strength" in gold:
+                check.add("gold.strength", "must be left out when the gold choice is 'equal'")
+        else:
+            check.integer(gold, "strength", "gold.strength", required=False, minimum=1, maximum=3)
+
+    def own_markdown_fields(self, content: Mapping) -> dict[str, str]:
+        fields = {"prompt": content["prompt"]}
+        for response in content["responses"]:
+            fields[f"responses.{response['id']}"] = response["text"]
+        return fields
+
+    def presentation(self, content, rng):
+        return {"order": shuffled([r["id"] for r in content["responses"]], rng)}
+
+    def own_public_view(self, content, presentation):
+        by_id = {r["id"]: r for r in content["responses"]}
+        order = presentation.get("order") or list(by_id)
+        return {
+            "prompt": content["prompt"],
+            "responses": [{"id": i, "text": by_id[i]["text"]} for i in order],
+            "allow_equal": content.get("allow_equal", False),
+            "strengths": STRENGTHS,
+        }
+
+    def parse_fields(self, content, raw) -> dict[str, Any]:
+        ids = [r["id"] for r in content["responses"]]
+        answer: dict[str, Any] = {}
+        choice = raw.get("choice")
+        if choice is not None:
+            allowed = ids + ([EQUAL] if content.get("allow_equal") else [])
+            if choice not in allowed:
+                raise AnswerError("choice", f"expected one of {', '.join(allowed)}")
+            answer["choice"] = choice
+        strength = raw.get("strength")
+        if strength is not None and choice != EQUAL:
+            if isinstance(strength, str) and strength.isdigit():
+                strength = int(strength)
+            if isinstance(strength, bool) or not isinstance(strength, int) \
+                    or strength not in STRENGTHS:
+                raise AnswerError("strength", "expected 1 (slightly), 2 (clearly) or 3 (much)")
+            answer["strength"] = strength
+        return answer
+
+    def fields_complete(self, content, answer) -> bool:
+        return "choice" in answer
+
+    def grade_fraction(self, content, answer):
+        gold = content["gold"]
+        chosen, wanted = answer["choice"], gold["choice"]
+        strength, gold_strength = answer.get("strength"), gold.get("strength")
+        if chosen == wanted:
+            if wanted == EQUAL or gold_strength is None or strength == gold_strength:
+                return 1.0, {"verdict": "correct"}
+            return 0.5, {"verdict": "right side, wrong strength"}
+        if EQUAL in (chosen, wanted):
+            # "about equal" against a slight preference is a near miss; anything else is wrong.
+            near = (strength if wanted == EQUAL else gold_strength) == 1
+            if near:
+                return 0.25, {"verdict": "near miss: the difference is slight"}
+        return 0.0, {"verdict": "wrong side"}

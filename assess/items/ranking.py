@@ -1,0 +1,88 @@
+"""Ranking: order 3-6 responses from best to worst; graded by normalised Kendall tau distance."""
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any, Mapping
+
+from .base import Checker, ItemType, _describe
+from .labels import parse_id_list
+from .pairwise import Pairwise
+from .registry import register
+
+
+def gold_ranks(order: list) -> dict[str, int]:
+    """Rank of each response in a gold order; tied responses (a nested list) share a rank."""
+    return {ident: rank for rank, element in enumerate(order)
+            for ident in (element if isinstance(element, list) else [element])}
+
+
+@register
+class Ranking(ItemType):
+    name = "ranking"
+    label = "Ranking"
+    fields = frozenset({"prompt", "responses", "gold"})
+    default_skills = ("judgment",)
+
+    def validate_fields(self, entry: Mapping, check: Checker) -> None:
+        check.text(entry, "prompt")
+        ids = [r["id"] for r in check.identified(entry, "responses", min_len=3, max_len=6)]
+        gold = check.mapping(entry, "gold")
+        if gold is None:
+            return
+        check.unknown_keys(gold, {"order"}, "gold.")
+        order = check.sequence(gold, "order", "gold.order", min_len=1)
+        if order is None or not ids:  # without valid responses there is nothing to check against
+            return
+        seen: dict[str, int] = {}
+        for rank, element in enumerate(order):
+            group = element if isinstance(element, list) else [element]
+            if not group:
+                check.add(f"gold.order[{rank}]", "is an empty tie group: expected a response id "
+                                                 "or a list of at least one tied id")
+            for j, ident in enumerate(group):
+                path = f"gold.order[{rank}]" + (f"[{j}]" if isinstance(element, list) else "")
+                if not isinstance(ident, str) or ident not in ids:
+                    check.add(path, f"unknown response id {_describe(ident)}; expected one of "
+                                    f"{', '.join(ids)} (or a list of tied ids)")
+                elif ident in seen:
+                    check.add(path, f"response {ident!r} appears more than once; every response "
+                                    "must appear exactly once")
+                else:
+                    seen[ident] = rank
+        missing = [i for i in ids if i not in seen]
+        if missing:
+            check.add("gold.order", f"is missing {', '.join(missing)}: every response must appear "
+                                    "exactly once")
+        elif ids and len(set(seen.values())) < 2:
+            check.add("gold.order", "ties every response: at least two responses must be "
+                                    "strictly ordered")
+
+    # Same responses shape as pairwise: same markdown paths, shuffled display order, view.
+    own_markdown_fields = Pairwise.own_markdown_fields
+    presentation = Pairwise.presentation
+
+    def own_public_view(self, content, presentation):
+        view = Pairwise.own_public_view(self, content, presentation)
+        return {"prompt": view["prompt"], "responses": view["responses"]}
+
+    def parse_fields(self, content, raw) -> dict[str, Any]:
+        if raw.get("order") is None:
+            return {}
+        ids = [r["id"] for r in content["responses"]]
+        return {"order": parse_id_list("order", raw["order"], ids, "response")}
+
+    def fields_complete(self, content, answer) -> bool:
+        return len(answer.get("order") or []) == len(content["responses"])
+
+    def grade_fraction(self, content, answer):
+        gold = gold_ranks(content["gold"]["order"])
+        given = {ident: position for position, ident in enumerate(answer["order"])}
+        comparable = discordant = 0
+        for a, b in combinations(gold, 2):
+            if gold[a] == gold[b]:
+                continue  # tied in gold: either order is right
+            comparable += 1
+            discordant += (gold[a] < gold[b]) != (given[a] < given[b])
+        distance = discordant / comparable if comparable else 0.0
+        return 1.0 - distance, {"discordant": discordant, "comparable": comparable,
+                                "distance": round(distance, 6)}

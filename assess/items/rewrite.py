@@ -1,0 +1,94 @@
+"""Rewrite: improve a weak response. Not auto-graded; a human grades the rewrite on a rubric."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .base import MAX_TEXT_ANSWER, Checker, GradeResult, HumanPart, ItemType, check_text_answer
+from .registry import register
+
+DEFAULT_MAX_CHARS = 5000
+
+
+@register
+class Rewrite(ItemType):
+    name = "rewrite"
+    label = "Rewrite a response"
+    fields = frozenset({"prompt", "response", "rubric", "guidance", "min_chars", "max_chars",
+                        "reference"})
+    default_skills = ("rewriting",)
+
+    def validate_fields(self, entry: Mapping, check: Checker) -> None:
+        check.text(entry, "prompt")
+        check.text(entry, "response")
+        check.text(entry, "rubric")
+        check.text(entry, "guidance", required=False)
+        check.text(entry, "reference", required=False)
+        if "points" in entry:
+            check.add("points", "rewrite items are not auto-graded (max points 0): leave points "
+                                "out and weight the rubric instead")
+        low = check.integer(entry, "min_chars", required=False, minimum=0)
+        high = check.integer(entry, "max_chars", required=False, minimum=1, maximum=MAX_TEXT_ANSWER)
+        if high is None and "max_chars" not in entry:
+            high = DEFAULT_MAX_CHARS
+        if low is not None and high is not None and low > high:
+            check.add("min_chars", f"{low} is more than max_chars {high}")
+
+    def own_rubric_refs(self, content: Mapping) -> list[tuple[str, str]]:
+        return [("rubric", content["rubric"])]
+
+    def own_markdown_fields(self, content: Mapping) -> dict[str, str]:
+        fields = {"prompt": content["prompt"], "response": content["response"]}
+        if content.get("guidance"):
+            fields["guidance"] = content["guidance"]
+        return fields
+
+    def gold_markdown_fields(self, content: Mapping) -> dict[str, str]:
+        fields = super().gold_markdown_fields(content)
+        if content.get("reference"):
+            fields["reference"] = content["reference"]
+        return fields
+
+    def own_public_view(self, content, presentation):
+        return {
+            "prompt": content["prompt"],
+            "response": content["response"],
+            "guidance": content.get("guidance"),
+            "min_chars": content.get("min_chars", 0),
+            "max_chars": content.get("max_chars", DEFAULT_MAX_CHARS),
+        }
+
+    def gold_view(self, content: Mapping) -> dict[str, Any]:
+        view = super().gold_view(content)
+        if content.get("reference"):
+            view["reference"] = content["reference"]
+        return view
+
+    def parse_fields(self, content, raw) -> dict[str, Any]:
+        if raw.get("text") is None:
+            return {}
+        limit = content.get("max_chars", DEFAULT_MAX_CHARS)
+        return {"text": check_text_answer("text", raw["text"], max_len=limit)}
+
+    def fields_complete(self, content, answer) -> bool:
+        text = (answer.get("text") or "").strip()
+        return bool(text) and len(text) >= content.get("min_chars", 0)
+
+    def max_points(self, content: Mapping) -> float:
+        return 0.0
+
+    def grade(self, content: Mapping, answer: Mapping | None) -> GradeResult:
+        answered = bool(answer) and self.fields_complete(content, answer)
+        return GradeResult(0.0, 0.0, {"answered": answered, "auto": False})
+
+    def grade_fraction(self, content, answer):
+        return 0.0, {"auto": False}
+
+    def own_human_parts(self, content: Mapping, answer: Mapping) -> list[HumanPart]:
+        text = answer.get("text") or ""
+        if not text.strip():
+            return []
+        return [HumanPart("rewrite", "rewrite", text, content["rubric"],
+                          context={"original": content["response"]})]
+
+    def own_human_part_keys(self, content: Mapping) -> list[str]:
+        return ["rewrite"]

@@ -1,0 +1,145 @@
+"""Rubric scoring: score one response on each dimension; credit within a tolerance band."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .base import AnswerError, Checker, ItemType, _describe
+from .registry import register
+
+DIMENSION_FIELDS = frozenset({"id", "label", "description", "min", "max", "tolerance", "levels"})
+DEFAULT_MIN, DEFAULT_MAX, DEFAULT_TOLERANCE, DEFAULT_PARTIAL = 1, 5, 1, 0.5
+
+
+def as_score(value: Any) -> int | None:
+    """An integer score from an int, an integral float or a numeric string (form posts)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return value if isinstance(value, int) else None
+
+
+def scale(dimension: Mapping) -> tuple[int, int]:
+    return dimension.get("min", DEFAULT_MIN), dimension.get("max", DEFAULT_MAX)
+
+
+@register
+class Rubric(ItemType):
+    name = "rubric"
+    label = "Rubric scoring"
+    fields = frozenset({"prompt", "response", "dimensions", "gold", "partial"})
+    default_skills = ("rubric_calibration",)
+
+    def validate_fields(self, entry: Mapping, check: Checker) -> None:
+        check.text(entry, "prompt")
+        check.text(entry, "response")
+        check.number(entry, "partial", required=False, minimum=0, maximum=1)
+        good = check.identified(entry, "dimensions", min_len=1, text_key="label")
+        scales = {}
+        raw = entry.get("dimensions")
+        for i, dimension in enumerate(raw if isinstance(raw, list) else []):
+            if isinstance(dimension, Mapping):
+                bounds = self._check_dimension(check, dimension, f"dimensions[{i}]")
+                if bounds and any(dimension is d for d in good):
+                    scales[dimension["id"]] = bounds
+        gold = check.mapping(entry, "gold")
+        if gold is None:
+            return
+        known = [d["id"] for d in good]
+        for key in gold:
+            if known and key not in known:
+                check.add(f"gold.{key}", f"unknown dimension; expected one of {', '.join(known)}")
+        for ident, (low, high) in scales.items():
+            score = gold.get(ident)
+            if isinstance(score, bool) or not isinstance(score, int) or not low <= score <= high:
+                check.add(f"gold.{ident}", f"expected an integer score from {low} to {high} (the "
+                                           f"dimension's min and max), got {_describe(score)}")
+
+    @staticmethod
+    def _check_dimension(check: Checker, dimension: Mapping, path: str) -> tuple[int, int] | None:
+        check.unknown_keys(dimension, DIMENSION_FIELDS, f"{path}.")
+        check.text(dimension, "description", f"{path}.description", required=False)
+        check.integer(dimension, "tolerance", f"{path}.tolerance", required=False, minimum=0)
+        low = check.integer(dimension, "min", f"{path}.min", required=False)
+        high = check.integer(dimension, "max", f"{path}.max", required=False)
+        if (low is None and "min" in dimension) or (high is None and "max" in dimension):
+            return None
+        low, high = scale(dimension)
+        if low >= high:
+            check.add(f"{path}.min", f"expected min < max, got min {low} and max {high}")
+            return None
+        levels = check.mapping(dimension, "levels", f"{path}.levels", required=False) or {}
+        for key, descriptor in levels.items():
+            score = as_score(key)
+            if score is None or not low <= score <= high:
+                check.add(f"{path}.levels.{key}", f"expected a score from {low} to {high} as key")
+            elif not isinstance(descriptor, str) or not descriptor.strip():
+                check.add(f"{path}.levels.{key}", f"expected a non-empty descriptor, got "
+                                                  f"{_describe(descriptor)}")
+        return low, high
+
+    def own_markdown_fields(self, content: Mapping) -> dict[str, str]:
+        fields = {"prompt": content["prompt"], "response": content["response"]}
+        for dimension in content["dimensions"]:
+            path = f"dimensions.{dimension['id']}"
+            if dimension.get("description"):
+                fields[f"{path}.description"] = dimension["description"]
+            for key, descriptor in (dimension.get("levels") or {}).items():
+                fields[f"{path}.levels.{as_score(key)}"] = descriptor
+        return fields
+
+    def own_public_view(self, content, presentation):
+        dimensions = []
+        for dimension in content["dimensions"]:
+            low, high = scale(dimension)
+            levels = {as_score(k): v for k, v in (dimension.get("levels") or {}).items()}
+            dimensions.append({
+                "id": dimension["id"], "label": dimension["label"],
+                "description": dimension.get("description"), "min": low, "max": high,
+                "levels": [{"score": s, "descriptor": levels[s]} for s in sorted(levels)],
+            })
+        return {"prompt": content["prompt"], "response": content["response"],
+                "dimensions": dimensions}
+
+    def parse_fields(self, content, raw) -> dict[str, Any]:
+        scores = raw.get("scores")
+        if scores is None:
+            return {}
+        if not isinstance(scores, Mapping):
+            raise AnswerError("scores", "expected an object of dimension id: score")
+        dimensions = {d["id"]: d for d in content["dimensions"]}
+        answer = {}
+        for key, value in scores.items():
+            if key not in dimensions:
+                raise AnswerError(f"scores.{key}", f"unknown dimension; expected one of "
+                                                   f"{', '.join(dimensions)}")
+            if value is None or value == "":
+                continue  # not scored yet
+            low, high = scale(dimensions[key])
+            score = as_score(value)
+            if score is None or not low <= score <= high:
+                raise AnswerError(f"scores.{key}", f"expected a whole number from {low} to {high}")
+            answer[key] = score
+        return {"scores": answer}
+
+    def fields_complete(self, content, answer) -> bool:
+        scores = answer.get("scores") or {}
+        return all(d["id"] in scores for d in content["dimensions"])
+
+    def grade_fraction(self, content, answer):
+        partial = content.get("partial", DEFAULT_PARTIAL)
+        detail, total = {}, 0.0
+        for dimension in content["dimensions"]:
+            ident = dimension["id"]
+            given, gold = answer["scores"][ident], content["gold"][ident]
+            off = abs(given - gold)
+            credit = 1.0 if off == 0 else (
+                partial if off <= dimension.get("tolerance", DEFAULT_TOLERANCE) else 0.0)
+            detail[ident] = {"given": given, "gold": gold, "credit": credit}
+            total += credit
+        return total / len(content["dimensions"]), {"dimensions": detail}

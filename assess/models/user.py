@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .types import UTCDateTime
+
+ROLES = ("applicant", "grader", "lead", "admin")
+# Each role can do everything the roles before it can, except take exams for others' credit.
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
+        CheckConstraint("accommodation_multiplier >= 1", name="multiplier_at_least_one"),
+        CheckConstraint("accommodation_extra_minutes >= 0", name="extra_minutes_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default="applicant")
+    active: Mapped[bool] = mapped_column(default=True)
+    accommodation_extra_minutes: Mapped[int] = mapped_column(default=0)
+    accommodation_multiplier: Mapped[float] = mapped_column(default=1.0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, role: str) -> bool:
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]

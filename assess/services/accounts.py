@@ -1,0 +1,97 @@
+"""Accounts: registration, sign-in, users made from the CLI."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import ROLES, User
+from . import ServiceError
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+DEMO_USERS = (
+    ("applicant", "applicant@demo.assess", "Demo Applicant", "demo-applicant"),
+    ("grader", "grader@demo.assess", "Demo Grader", "demo-grader-1"),
+    ("lead", "lead@demo.assess", "Demo Lead", "demo-lead-123"),
+    ("admin", "admin@demo.assess", "Demo Admin", "demo-admin-12"),
+)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def _new_user(email: str, name: str, password: str, role: str, now: datetime,
+              min_length: int) -> User:
+    email = normalise_email(email)
+    if not EMAIL.match(email):
+        raise ServiceError("Enter a valid email address.", field="email")
+    if not name.strip():
+        raise ServiceError("Enter your name.", field="name")
+    if role not in ROLES:
+        raise ServiceError(f"Unknown role {role!r}; roles are {', '.join(ROLES)}.", field="role")
+    if len(password) < min_length:
+        raise ServiceError(f"Use a password of at least {min_length} characters.",
+                           field="password")
+    if find_by_email(email):
+        raise ServiceError("An account with this email already exists.", field="email",
+                           code="email_taken", status=409)
+    user = User(email=email, name=name.strip(), role=role, created_at=now)
+    user.set_password(password)
+    db.session.add(user)
+    return user
+
+
+def register(email: str, name: str, password: str, *, now: datetime, min_length: int) -> User:
+    """Self-registration always makes an applicant."""
+    user = _new_user(email, name, password, "applicant", now, min_length)
+    db.session.commit()
+    return user
+
+
+def create_user(email: str, name: str, password: str, role: str, *, now: datetime,
+                min_length: int) -> User:
+    user = _new_user(email, name, password, role, now, min_length)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    user = find_by_email(email)
+    if user is None or not user.check_password(password):
+        raise ServiceError("Email or password is wrong.", code="bad_credentials", status=401)
+    if not user.active:
+        raise ServiceError("This account is disabled.", code="disabled", status=403)
+    return user
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    password: str
+    created: bool
+
+
+def ensure_demo_users(now: datetime) -> list[DemoAccount]:
+    """The demo accounts `make run` prints; existing ones get their demo password back."""
+    accounts = []
+    for role, email, name, password in DEMO_USERS:
+        user = find_by_email(email)
+        created = user is None
+        if created:
+            user = User(email=email, name=name, role=role, created_at=now)
+            db.session.add(user)
+        user.role = role
+        user.set_password(password)
+        accounts.append(DemoAccount(role, email, password, created))
+    db.session.commit()
+    return accounts

@@ -1,0 +1,163 @@
+"""Validate and import bank and blueprint files. Import is idempotent and versioned."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
+
+from .. import items as item_types
+from ..banks.errors import BankFilesInvalid
+from ..banks.loader import AssessmentSpec, BankSpec, Loaded, content_hash, load
+from ..banks.rubrics import rubric_markdown_fields, rubric_max_points
+from ..core.selection import Candidate
+from ..extensions import db
+from ..models import (Assessment, AssessmentSection, AssessmentVersion, Bank, Item, ItemVersion,
+                      Rubric, RubricVersion, TierRule)
+from ..rendering import markdown_to_html, render_fields
+
+
+@dataclass
+class ImportReport:
+    banks: dict[str, dict[str, int]] = field(default_factory=dict)
+    assessments: dict[str, str] = field(default_factory=dict)  # slug -> created|updated|unchanged
+
+    @property
+    def changed(self) -> bool:
+        return any(v != "unchanged" for v in self.assessments.values()) or any(
+            counts["created"] or counts["updated"] or counts["retired"] or
+            counts["rubrics_changed"] for counts in self.banks.values())
+
+
+def imported_candidates() -> list[Candidate]:
+    """Live items already in the database, for blueprints that draw from banks not in the files."""
+    rows = db.session.execute(
+        select(Bank.slug, Item.slug, Item.type, ItemVersion.skills, ItemVersion.tags, Item.id)
+        .join(Item, Item.bank_id == Bank.id)
+        .join(ItemVersion, ItemVersion.item_id == Item.id)
+        .where(Item.retired.is_(False))
+        .order_by(ItemVersion.version)).all()
+    latest = {row.id: row for row in rows}  # later versions overwrite earlier ones
+    return [Candidate(key=(r[0], r[1]), bank=r[0], slug=r[1], type=r[2], skills=tuple(r[3]),
+                      tags=tuple(r[4])) for r in latest.values()]
+
+
+def validate_paths(paths: Iterable[str | Path]) -> Loaded:
+    """Validate files; items already imported count for blueprints (none before migrating)."""
+    try:
+        known = imported_candidates()
+    except SQLAlchemyError:  # no database yet: validating files alone still works
+        db.session.rollback()
+        known = []
+    return load(paths, known=known)
+
+
+def import_paths(paths: Iterable[str | Path], *, now: datetime) -> ImportReport:
+    """Import every file under ``paths`` or nothing: any error raises ``BankFilesInvalid``."""
+    loaded = validate_paths(paths)
+    if loaded.errors:
+        raise BankFilesInvalid(loaded.errors)
+    report = ImportReport()
+    for spec in loaded.banks:
+        report.banks[spec.slug] = _import_bank(spec, now)
+    db.session.flush()
+    for spec in loaded.assessments:
+        report.assessments[spec.slug] = _import_assessment(spec, now)
+    db.session.commit()
+    return report
+
+
+def _import_bank(spec: BankSpec, now: datetime) -> dict[str, int]:
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "retired": 0, "rubrics_changed": 0}
+    bank = db.session.scalar(select(Bank).where(Bank.slug == spec.slug).options(
+        selectinload(Bank.items).selectinload(Item.versions),
+        selectinload(Bank.rubrics).selectinload(Rubric.versions)))
+    if bank is None:
+        bank = Bank(slug=spec.slug, imported_at=now, content_hash="")
+        db.session.add(bank)
+    if bank.content_hash != spec.content_hash:
+        bank.title, bank.domain, bank.description = spec.title, spec.domain, spec.description
+        bank.source_path, bank.content_hash, bank.imported_at = spec.file, spec.content_hash, now
+
+    rubrics = {r.slug: r for r in bank.rubrics}
+    for entry in spec.rubrics:
+        rubric = rubrics.get(entry["id"])
+        if rubric is None:
+            rubric = Rubric(slug=entry["id"], bank=bank)
+            db.session.add(rubric)
+        digest = content_hash(entry)
+        if not rubric.versions or rubric.latest.content_hash != digest:
+            rubric.versions.append(RubricVersion(
+                version=len(rubric.versions) + 1, content_hash=digest, definition=entry,
+                rendered=render_fields(rubric_markdown_fields(entry)),
+                max_points=rubric_max_points(entry), created_at=now))
+            counts["rubrics_changed"] += 1
+
+    existing = {item.slug: item for item in bank.items}
+    for entry in spec.items:
+        item = existing.pop(entry["id"], None)
+        item_type = item_types.get(entry["type"])
+        digest = content_hash(entry)
+        if item is None:
+            item = Item(slug=entry["id"], type=entry["type"], bank=bank)
+            db.session.add(item)
+            counts["created"] += 1
+        elif item.versions and item.latest.content_hash == digest and item.type == entry["type"]:
+            if item.retired:
+                item.retired = False
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+            continue
+        else:
+            counts["updated"] += 1
+        item.type, item.retired = entry["type"], False
+        item.versions.append(ItemVersion(
+            version=len(item.versions) + 1, content_hash=digest, content=entry,
+            rendered=render_fields(item_type.markdown_fields(entry)),
+            rendered_gold=render_fields(item_type.gold_markdown_fields(entry)),
+            skills=list(entry.get("skills") or item_type.default_skills),
+            tags=list(entry.get("tags") or []), difficulty=entry.get("difficulty"),
+            max_points=item_type.max_points(entry), created_at=now))
+    for item in existing.values():
+        if not item.retired:
+            item.retired = True
+            counts["retired"] += 1
+    return counts
+
+
+def _import_assessment(spec: AssessmentSpec, now: datetime) -> str:
+    assessment = db.session.scalar(select(Assessment).where(Assessment.slug == spec.slug).options(
+        selectinload(Assessment.versions)))
+    status = "updated"
+    if assessment is None:
+        assessment = Assessment(slug=spec.slug, source_path=spec.file)
+        db.session.add(assessment)
+        status = "created"
+    elif assessment.latest.content_hash == spec.content_hash:
+        if not assessment.retired:
+            return "unchanged"
+    assessment.retired, assessment.source_path = False, spec.file
+    if assessment.versions and assessment.latest.content_hash == spec.content_hash:
+        return status
+    d = spec.definition
+    version = AssessmentVersion(
+        version=len(assessment.versions) + 1, content_hash=spec.content_hash, title=d["title"],
+        domain=d["domain"], mode=d["mode"], time_limit_minutes=d["time_limit_minutes"],
+        grace_seconds=d["grace_seconds"], attempts_allowed=d["attempts_allowed"],
+        cooldown_hours=d["cooldown_hours"], shuffle_items=d["shuffle_items"],
+        description_html=markdown_to_html(d["description"]),
+        instructions_html=markdown_to_html(d["instructions"]), definition=d, created_at=now)
+    version.sections = [AssessmentSection(slug=s["id"], position=i, title=s["title"],
+                                          draw=s["draw"], selector=s["from"])
+                        for i, s in enumerate(d["sections"])]
+    version.tiers = [TierRule(slug=t["id"], name=t["name"], rank=i + 1,
+                              min_overall=t["min_overall"], min_skills=t["min_skills"],
+                              requires=t["requires"], valid_days=t["valid_days"])
+                     for i, t in enumerate(d["tiers"])]
+    assessment.versions.append(version)
+    return status

@@ -1,0 +1,14 @@
+"""Jinja helpers."""
+from datetime import datetime
+
+from flask import Flask
+
+from .rendering import safe
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["html"] = safe  # only for HTML made by assess.rendering
+
+    @app.template_filter("when")
+    def when(value: datetime | None) -> str:
+        return value.strftime("%d %b %Y, %H:%M UTC") if value else ""

@@ -1,0 +1,105 @@
+"""Importing banks: idempotent, versioned, never touching past attempts."""
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+
+from assess.banks.errors import BankFilesInvalid
+from assess.extensions import db
+from assess.models import (AnswerEvent, Assessment, Attempt, Item, ItemVersion, Response,
+                           RubricVersion)
+from assess.services.banks import import_paths
+from helpers import BANKS, FIXED_NOW
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def banks_copy(tmp_path):
+    target = tmp_path / "banks"
+    shutil.copytree(BANKS, target)
+    return target
+
+
+def test_import_creates_every_item_and_assessment(app, banks_copy):
+    with app.app_context():
+        report = import_paths([banks_copy], now=FIXED_NOW)
+        assert report.banks["starter"]["created"] == count(Item) >= 21
+        assert count(ItemVersion) == count(Item)
+        assert set(report.assessments) == {"general-screening", "practice"}
+        types = set(db.session.scalars(select(Item.type)))
+        assert types == {"pairwise", "ranking", "rubric", "factcheck", "rewrite", "labels",
+                         "choice"}
+        version = db.session.scalars(select(ItemVersion)).first()
+        assert version.rendered and "explanation" in version.rendered_gold
+
+
+def test_importing_twice_changes_nothing(app, banks_copy):
+    with app.app_context():
+        import_paths([banks_copy], now=FIXED_NOW)
+        before = (count(ItemVersion), count(RubricVersion), count(Assessment))
+        report = import_paths([banks_copy], now=FIXED_NOW)
+        assert not report.changed
+        assert report.banks["starter"]["unchanged"] == count(Item)
+        assert (count(ItemVersion), count(RubricVersion), count(Assessment)) == before
+
+
+def test_changing_one_item_creates_exactly_one_version_and_keeps_past_attempts(
+        app, banks_copy, make_user):
+    user_id = make_user()
+    bank_file = banks_copy / "starter.yaml"
+    with app.app_context():
+        import_paths([banks_copy], now=FIXED_NOW)
+        item = db.session.scalar(select(Item).where(Item.slug == "starter-choice-01"))
+        old_version = item.latest
+        old_prompt = old_version.content["prompt"]
+        assessment = db.session.scalar(select(Assessment).where(Assessment.slug == "practice"))
+        attempt = Attempt(user_id=user_id, assessment_id=assessment.id,
+                          assessment_version_id=assessment.latest.id, number=1, seed=1,
+                          started_at=FIXED_NOW)
+        db.session.add(attempt)
+        db.session.flush()
+        db.session.add(Response(attempt_id=attempt.id, item_version_id=old_version.id, position=0,
+                                section_slug="s", presentation={}))
+        db.session.commit()
+        versions_before = count(ItemVersion)
+
+        text = bank_file.read_text()
+        assert text.count(old_prompt.splitlines()[0]) >= 1
+        bank_file.write_text(text.replace(old_prompt.splitlines()[0],
+                                          old_prompt.splitlines()[0] + " (edited)", 1))
+        report = import_paths([banks_copy], now=FIXED_NOW)
+        assert report.banks["starter"]["updated"] == 1
+        assert count(ItemVersion) == versions_before + 1
+        db.session.expire_all()
+        item = db.session.get(Item, item.id)
+        assert [v.version for v in item.versions] == [1, 2]
+        assert "(edited)" in item.latest.content["prompt"]
+        response = db.session.scalars(select(Response)).one()
+        assert response.item_version_id == old_version.id
+        assert db.session.get(ItemVersion, old_version.id).content["prompt"] == old_prompt
+
+
+def test_an_item_removed_from_the_file_is_retired_not_deleted(app, banks_copy, tmp_path):
+    with app.app_context():
+        import_paths([banks_copy], now=FIXED_NOW)
+        import yaml
+        data = yaml.safe_load((banks_copy / "starter.yaml").read_text())
+        removed = data["items"].pop()
+        (banks_copy / "starter.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+        shutil.rmtree(banks_copy / "assessments")
+        report = import_paths([banks_copy / "starter.yaml"], now=FIXED_NOW)
+        assert report.banks["starter"]["retired"] == 1
+        item = db.session.scalar(select(Item).where(Item.slug == removed["id"]))
+        assert item.retired and item.versions
+
+
+def test_nothing_is_imported_when_any_file_is_broken(app, banks_copy):
+    (banks_copy / "broken.yaml").write_text("bank: broken\ntitle: B\ndomain: x\nitems: [{id: a}]\n")
+    with app.app_context():
+        with pytest.raises(BankFilesInvalid) as caught:
+            import_paths([banks_copy], now=FIXED_NOW)
+        assert any(e.item == "a" and e.field == "type" for e in caught.value.errors)
+        assert count(Item) == 0 and count(AnswerEvent) == 0
