@@ -5,7 +5,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import clock
 from .banks.errors import BankFilesInvalid
@@ -87,6 +87,7 @@ def _create(email: str, name: str | None, role: str, password: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Create (or reset) the demo accounts and print how to sign in. For local use only."""
     click.echo("Demo accounts (local use only):")
