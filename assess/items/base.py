@@ -86,14 +86,23 @@ class Checker:
 
     def integer(self, entry: Mapping, key: str, path: str | None = None, *, required: bool = True,
                 minimum: int | None = None, maximum: int | None = None) -> int | None:
+        return self._numeric(entry, key, path, required, minimum, maximum, integer=True)
+
+    def number(self, entry: Mapping, key: str, path: str | None = None, *, required: bool = True,
+               minimum: float | None = None, maximum: float | None = None) -> float | None:
+        value = self._numeric(entry, key, path, required, minimum, maximum, integer=False)
+        return None if value is None else float(value)
+
+    def _numeric(self, entry, key, path, required, minimum, maximum, *, integer: bool):
         path = path or key
+        kind = "an integer" if integer else "a number"
         value = entry.get(key)
         if value is None:
             if required:
-                self.add(path, "is required: expected an integer")
+                self.add(path, f"is required: expected {kind}")
             return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.add(path, f"expected an integer, got {_describe(value)}")
+        if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
+            self.add(path, f"expected {kind}, got {_describe(value)}")
             return None
         if minimum is not None and value < minimum:
             self.add(path, f"expected at least {minimum}, got {value}")
@@ -102,25 +111,6 @@ class Checker:
             self.add(path, f"expected at most {maximum}, got {value}")
             return None
         return value
-
-    def number(self, entry: Mapping, key: str, path: str | None = None, *, required: bool = True,
-               minimum: float | None = None, maximum: float | None = None) -> float | None:
-        path = path or key
-        value = entry.get(key)
-        if value is None:
-            if required:
-                self.add(path, "is required: expected a number")
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.add(path, f"expected a number, got {_describe(value)}")
-            return None
-        if minimum is not None and value < minimum:
-            self.add(path, f"expected at least {minimum}, got {value}")
-            return None
-        if maximum is not None and value > maximum:
-            self.add(path, f"expected at most {maximum}, got {value}")
-            return None
-        return float(value)
 
     def boolean(self, entry: Mapping, key: str, path: str | None = None, *,
                 default: bool = False) -> bool:
