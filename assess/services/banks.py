@@ -6,8 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import selectinload
 
 from .. import items as item_types
@@ -35,24 +34,22 @@ class ImportReport:
 
 def imported_candidates() -> list[Candidate]:
     """Live items already in the database, for blueprints that draw from banks not in the files."""
+    newest = (select(ItemVersion.item_id, func.max(ItemVersion.version).label("version"))
+              .group_by(ItemVersion.item_id).subquery())
     rows = db.session.execute(
-        select(Bank.slug, Item.slug, Item.type, ItemVersion.skills, ItemVersion.tags, Item.id)
+        select(Bank.slug, Item.slug, Item.type, ItemVersion.skills, ItemVersion.tags)
         .join(Item, Item.bank_id == Bank.id)
-        .join(ItemVersion, ItemVersion.item_id == Item.id)
-        .where(Item.retired.is_(False))
-        .order_by(ItemVersion.version)).all()
-    latest = {row.id: row for row in rows}  # later versions overwrite earlier ones
-    return [Candidate(key=(r[0], r[1]), bank=r[0], slug=r[1], type=r[2], skills=tuple(r[3]),
-                      tags=tuple(r[4])) for r in latest.values()]
+        .join(newest, newest.c.item_id == Item.id)
+        .join(ItemVersion, (ItemVersion.item_id == Item.id)
+              & (ItemVersion.version == newest.c.version))
+        .where(Item.retired.is_(False))).all()
+    return [Candidate(key=(bank, slug), bank=bank, slug=slug, type=kind, skills=tuple(skills),
+                      tags=tuple(tags)) for bank, slug, kind, skills, tags in rows]
 
 
 def validate_paths(paths: Iterable[str | Path]) -> Loaded:
     """Validate files; items already imported count for blueprints (none before migrating)."""
-    try:
-        known = imported_candidates()
-    except SQLAlchemyError:  # no database yet: validating files alone still works
-        db.session.rollback()
-        known = []
+    known = imported_candidates() if inspect(db.engine).has_table(Item.__tablename__) else []
     return load(paths, known=known)
 
 
@@ -133,14 +130,14 @@ def _import_bank(spec: BankSpec, now: datetime) -> dict[str, int]:
 def _import_assessment(spec: AssessmentSpec, now: datetime) -> str:
     assessment = db.session.scalar(select(Assessment).where(Assessment.slug == spec.slug).options(
         selectinload(Assessment.versions)))
-    status = "updated"
     if assessment is None:
         assessment = Assessment(slug=spec.slug, source_path=spec.file)
         db.session.add(assessment)
         status = "created"
     elif assessment.latest.content_hash == spec.content_hash:
-        if not assessment.retired:
-            return "unchanged"
+        status = "unchanged" if not assessment.retired else "updated"
+    else:
+        status = "updated"
     assessment.retired, assessment.source_path = False, spec.file
     if assessment.versions and assessment.latest.content_hash == spec.content_hash:
         return status

@@ -8,7 +8,7 @@ from assess.banks.errors import BankFilesInvalid
 from assess.extensions import db
 from assess.models import (AnswerEvent, Assessment, Attempt, Item, ItemVersion, Response,
                            RubricVersion)
-from assess.services.banks import import_paths
+from assess.services.banks import import_paths, imported_candidates
 from helpers import BANKS, FIXED_NOW
 
 
@@ -77,6 +77,7 @@ def test_changing_one_item_creates_exactly_one_version_and_keeps_past_attempts(
         item = db.session.get(Item, item.id)
         assert [v.version for v in item.versions] == [1, 2]
         assert "(edited)" in item.latest.content["prompt"]
+        assert len(imported_candidates()) == count(Item)  # one candidate per item, newest version
         response = db.session.scalars(select(Response)).one()
         assert response.item_version_id == old_version.id
         assert db.session.get(ItemVersion, old_version.id).content["prompt"] == old_prompt

@@ -54,7 +54,7 @@ def test_create_admin_and_demo_users(runner, app):
         assert roles["grader@demo.assess"] == "grader"
 
 
-def test_migrations_build_the_same_schema_as_the_models(tmp_path, monkeypatch):
+def test_migrations_build_the_same_schema_as_the_models(tmp_path):
     """`flask db upgrade` on an empty database, then Alembic finds nothing left to do."""
     from flask_migrate import check, upgrade
 

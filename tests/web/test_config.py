@@ -26,6 +26,7 @@ def test_layers_defaults_instance_environment_test(tmp_path, monkeypatch):
 def test_default_database_and_secret_live_in_instance(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSESS_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("ASSESS_DATABASE_URL", raising=False)
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'assess.sqlite3'}"
     secret = (tmp_path / "secret_key").read_text()
