@@ -44,12 +44,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import auth, errors, health, main, templating
+    from . import admin, auth, errors, exam, health, main, templating
     from .cli import register_cli
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(exam.bp)
+    app.register_blueprint(admin.bp)
     errors.init_app(app)
     templating.init_app(app)
     register_cli(app)

@@ -9,7 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from . import clock
 from .banks.errors import BankFilesInvalid
-from .services import ServiceError, accounts
+from .services import ServiceError, accounts, attempts
 from .services import banks as bank_service
 
 banks_cli = AppGroup("banks", help="Validate and import question banks and blueprints.")
@@ -95,7 +95,32 @@ def demo_command() -> None:
         click.echo(f"  {account.role:<10} {account.email:<24} password: {account.password}")
 
 
+@click.command("sweep")
+@with_appcontext
+def sweep_command() -> None:
+    """Finalise every timed attempt whose deadline and grace have passed (run it from cron)."""
+    finalised = attempts.sweep(clock.now())
+    click.echo(f"Finalised {len(finalised)} attempt(s) past their deadline.")
+
+
+@users_cli.command("accommodate")
+@click.argument("email")
+@click.option("--extra-minutes", type=int, default=0, show_default=True)
+@click.option("--multiplier", type=float, default=1.0, show_default=True)
+def accommodate_command(email: str, extra_minutes: int, multiplier: float) -> None:
+    """Grant an applicant extra time (applies to attempts they start from now on)."""
+    user = accounts.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user with email {email}.")
+    try:
+        accounts.set_accommodation(user.id, extra_minutes, multiplier)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"{user.email}: {multiplier:g}× time plus {extra_minutes} extra minute(s).")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(sweep_command)
     app.cli.add_command(banks_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

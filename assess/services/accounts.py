@@ -95,3 +95,32 @@ def ensure_demo_users(now: datetime) -> list[DemoAccount]:
         accounts.append(DemoAccount(role, email, password, created))
     db.session.commit()
     return accounts
+
+
+MAX_EXTRA_MINUTES = 24 * 60
+MAX_MULTIPLIER = 4.0
+
+
+def set_accommodation(user_id: int, extra_minutes: int, multiplier: float) -> User:
+    """Grant extra time for timed attempts started from now on (never shortens a limit)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise ServiceError("No such user.", code="not_found", status=404)
+    if not 0 <= extra_minutes <= MAX_EXTRA_MINUTES:
+        raise ServiceError(f"Extra minutes must be between 0 and {MAX_EXTRA_MINUTES}.",
+                           field="extra_minutes")
+    if not 1.0 <= multiplier <= MAX_MULTIPLIER:
+        raise ServiceError(f"The time multiplier must be between 1 and {MAX_MULTIPLIER:g}.",
+                           field="multiplier")
+    user.accommodation_extra_minutes = extra_minutes
+    user.accommodation_multiplier = multiplier
+    db.session.commit()
+    return user
+
+
+def users_page() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, User.email)))
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)

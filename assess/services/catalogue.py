@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import items as item_types
+from ..core.eligibility import PastAttempt, standing
 from ..core.selection import pool
 from ..extensions import db
 from ..models import Assessment, AssessmentVersion, Attempt
@@ -29,6 +30,7 @@ class CatalogueEntry:
     attempts_used: int
     cooldown_hours: float
     next_attempt_at: datetime | None  # when a cooldown is running
+    has_open: bool
     tiers: list[str]
 
     @property
@@ -43,13 +45,13 @@ def catalogue(user_id: int | None, now: datetime) -> dict[str, list[CatalogueEnt
         select(Assessment).where(Assessment.retired.is_(False)).order_by(Assessment.slug)
         .options(selectinload(Assessment.versions).selectinload(AssessmentVersion.sections),
                  selectinload(Assessment.versions).selectinload(AssessmentVersion.tiers))).all()
-    used: dict[int, tuple[int, datetime | None]] = {}
+    past: dict[int, list[PastAttempt]] = defaultdict(list)
     if user_id is not None:
         rows = db.session.execute(
-            select(Attempt.assessment_id, func.count(), func.max(Attempt.started_at))
-            .where(Attempt.user_id == user_id, Attempt.status != "void")
-            .group_by(Attempt.assessment_id)).all()
-        used = {row[0]: (row[1], row[2]) for row in rows}
+            select(Attempt.assessment_id, Attempt.status, Attempt.started_at,
+                   Attempt.submitted_at).where(Attempt.user_id == user_id)).all()
+        for assessment_id, *fields in rows:
+            past[assessment_id].append(PastAttempt(*fields))
     candidates = imported_candidates()
     grouped: dict[str, list[CatalogueEntry]] = defaultdict(list)
     for assessment in assessments:
@@ -57,17 +59,15 @@ def catalogue(user_id: int | None, now: datetime) -> dict[str, list[CatalogueEnt
         types: set[str] = set()
         for section in version.sections:
             types.update(c.type for c in pool(section.selector, candidates))
-        count, last_start = used.get(assessment.id, (0, None))
-        next_at = None
-        if last_start and version.cooldown_hours:
-            ready = last_start + timedelta(hours=version.cooldown_hours)
-            next_at = ready if ready > now else None
+        state = standing(past.get(assessment.id, []), allowed=version.attempts_allowed,
+                         cooldown_hours=version.cooldown_hours, now=now)
         grouped[version.domain].append(CatalogueEntry(
             slug=assessment.slug, title=version.title, domain=version.domain, mode=version.mode,
             description_html=version.description_html,
             time_limit_minutes=version.time_limit_minutes, item_count=version.item_count,
             item_types=[item_types.get(t).label for t in sorted(types)],
-            attempts_allowed=version.attempts_allowed, attempts_used=count,
-            cooldown_hours=version.cooldown_hours, next_attempt_at=next_at,
+            attempts_allowed=version.attempts_allowed, attempts_used=state.used,
+            cooldown_hours=version.cooldown_hours, next_attempt_at=state.next_at,
+            has_open=state.has_open,
             tiers=[tier.name for tier in version.tiers]))
     return dict(sorted(grouped.items()))

@@ -1,0 +1,334 @@
+"""State changes of an attempt: start, save, flag, check (practice), submit, finalise, sweep.
+
+Each public function is one use case and commits once. The clock is the caller's ``now``;
+finalisation at the deadline happens here, on the next request or in the sweep, never because
+a browser asked for it.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Mapping
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import items as item_types
+from ..core import timing
+from ..core.eligibility import PastAttempt, Standing, standing
+from ..core.selection import NotEnoughItems, SectionSpec, draw
+from ..extensions import db
+from ..items.base import AnswerError
+from ..models import AnswerEvent, Assessment, Attempt, Bank, Item, ItemVersion, Response, User
+from ..models.attempt import OPEN
+from . import ServiceError
+from .banks import imported_candidates
+
+
+class AttemptNotFound(ServiceError):
+    status = 404
+
+    def __init__(self, message: str = "No such attempt of yours.", code: str = "not_found"):
+        super().__init__(message, code=code)
+
+
+class AttemptClosed(ServiceError):
+    status = 409
+
+    def __init__(self, attempt: Attempt):
+        if attempt.finalised_by in ("deadline", "sweep"):
+            message = ("Time is up: the attempt was submitted with your last saved answers; "
+                       "answers can no longer change.")
+            code = "time_up"
+        else:
+            message = "This attempt has been submitted; answers can no longer change."
+            code = "attempt_closed"
+        super().__init__(message, code=code)
+        self.attempt_id = attempt.id
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    accepted: bool  # False: a stale revision, recorded but ignored
+    saved_revision: int
+    seconds_left: int | None
+    complete: bool
+
+
+# ---- reading helpers shared by the use cases --------------------------------------------
+
+def past_attempts(user_id: int, assessment_id: int) -> list[PastAttempt]:
+    rows = db.session.execute(
+        select(Attempt.status, Attempt.started_at, Attempt.submitted_at)
+        .where(Attempt.user_id == user_id, Attempt.assessment_id == assessment_id)).all()
+    return [PastAttempt(*row) for row in rows]
+
+
+def standing_for(user_id: int, assessment: Assessment, now: datetime) -> Standing:
+    version = assessment.latest
+    return standing(past_attempts(user_id, assessment.id), allowed=version.attempts_allowed,
+                    cooldown_hours=version.cooldown_hours, now=now)
+
+
+def refusal_message(state: Standing, title: str) -> str:
+    if state.reason == "exhausted":
+        return f"You have used all {state.allowed} attempts at {title}."
+    if state.reason == "cooldown":
+        when = state.next_at.strftime("%d %b %Y, %H:%M UTC")
+        return f"You can take {title} again from {when}."
+    return ""
+
+
+def owned_attempt(attempt_id: int, user_id: int, *, lock: bool = False) -> Attempt:
+    query = select(Attempt).where(Attempt.id == attempt_id)
+    if lock:
+        query = query.with_for_update()
+    attempt = db.session.scalar(query)
+    if attempt is None or attempt.user_id != user_id:
+        raise AttemptNotFound()
+    return attempt
+
+
+def is_expired(attempt: Attempt, now: datetime) -> bool:
+    grace = attempt.assessment_version.grace_seconds
+    return attempt.status == OPEN and not timing.accepts_answers(attempt.deadline_at, grace, now)
+
+
+# ---- starting --------------------------------------------------------------------------------
+
+def start_attempt(user_id: int, slug: str, now: datetime, *, seed: int | None = None) -> Attempt:
+    """Resume the applicant's open attempt, or start a new one if the rules allow it."""
+    assessment = db.session.scalar(
+        select(Assessment).where(Assessment.slug == slug, Assessment.retired.is_(False)))
+    if assessment is None:
+        raise ServiceError("No such assessment.", code="not_found", status=404)
+    user = db.session.get(User, user_id)
+    open_attempt = db.session.scalar(
+        select(Attempt).where(Attempt.user_id == user_id, Attempt.assessment_id == assessment.id,
+                              Attempt.status == OPEN))
+    if open_attempt is not None:
+        if not is_expired(open_attempt, now):
+            return open_attempt
+        _finalise(open_attempt, now, by="deadline")
+        db.session.flush()
+    version = assessment.latest
+    state = standing_for(user_id, assessment, now)
+    if not state.can_start:
+        db.session.commit()  # keep a finalisation made above
+        raise ServiceError(refusal_message(state, version.title), code=state.reason, status=409)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    attempt = Attempt(
+        user_id=user_id, assessment_id=assessment.id, assessment_version_id=version.id,
+        number=_next_number(user_id, assessment.id), status=OPEN, seed=seed, started_at=now,
+        deadline_at=(timing.deadline(now, version.time_limit_minutes,
+                                     extra_minutes=user.accommodation_extra_minutes,
+                                     multiplier=user.accommodation_multiplier)
+                     if version.mode == "timed" else None))
+    db.session.add(attempt)
+    for position, (drawn, item_version) in enumerate(_draw(version, seed), start=1):
+        item_type = item_types.get(drawn.candidate.type)
+        rng = random.Random(f"{seed}/{position}")
+        db.session.add(Response(
+            attempt=attempt, item_version_id=item_version.id, position=position,
+            section_slug=drawn.section, presentation=item_type.presentation(
+                item_version.content, rng), revision=0))
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click raced us to the one open attempt
+        db.session.rollback()
+        existing = db.session.scalar(
+            select(Attempt).where(Attempt.user_id == user_id,
+                                  Attempt.assessment_id == assessment.id, Attempt.status == OPEN))
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def _next_number(user_id: int, assessment_id: int) -> int:
+    last = db.session.scalar(select(func.max(Attempt.number)).where(
+        Attempt.user_id == user_id, Attempt.assessment_id == assessment_id))
+    return (last or 0) + 1
+
+
+def _draw(version, seed: int):
+    candidates = imported_candidates()
+    sections = [SectionSpec(s.slug, s.draw, s.selector) for s in version.sections]
+    try:
+        drawn = draw(sections, candidates, seed, shuffle_items=version.shuffle_items)
+    except NotEnoughItems as exc:
+        raise ServiceError(f"This assessment cannot be started: {exc}", code="bank_too_small",
+                           status=409) from exc
+    newest = (select(ItemVersion.item_id, func.max(ItemVersion.version).label("version"))
+              .group_by(ItemVersion.item_id).subquery())
+    rows = db.session.execute(
+        select(Item.bank_id, Item.slug, ItemVersion)
+        .join(newest, newest.c.item_id == Item.id)
+        .join(ItemVersion, (ItemVersion.item_id == Item.id)
+              & (ItemVersion.version == newest.c.version))
+        .where(Item.slug.in_([d.candidate.slug for d in drawn]))).all()
+    bank_slugs = dict(db.session.execute(select(Bank.id, Bank.slug)).all())
+    by_key = {(bank_slugs[bank_id], slug): item_version for bank_id, slug, item_version in rows}
+    return [(d, by_key[d.candidate.key]) for d in drawn]
+
+
+# ---- answering -----------------------------------------------------------------------------
+
+def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision: Any,
+                now: datetime, *, form: Mapping[str, list[str]] | None = None,
+                flagged: bool | None = None, check: bool = False) -> SaveResult:
+    """Autosave and plain-form save alike: validate, then keep the answer if it is newer.
+
+    Every save, stale or not, is appended to the answer history. A stale revision (one not
+    newer than the saved one) never overwrites. Bad shapes are refused before anything is
+    written, so a saved answer cannot be damaged by a bad request. A plain form may also set
+    the review flag and, in practice mode, ask for the answer to be checked.
+    """
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
+        raise ServiceError("revision must be a positive whole number.", code="invalid_revision",
+                           field="revision", status=400)
+    row = db.session.execute(
+        select(Response.id, Response.revision, Attempt, ItemVersion.content)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(ItemVersion, ItemVersion.id == Response.item_version_id)
+        .where(Response.attempt_id == attempt_id, Response.position == position)).first()
+    if row is None:
+        owned_attempt(attempt_id, user_id)  # 404 for an attempt that is not theirs
+        raise ServiceError(f"Item {position} is not part of this attempt.",
+                           code="item_not_in_attempt", field="position", status=404)
+    response_id, saved_revision, attempt, content = row
+    if attempt.user_id != user_id:
+        raise AttemptNotFound()
+    if attempt.status != OPEN:
+        raise AttemptClosed(attempt)
+    if is_expired(attempt, now):
+        _finalise(attempt, now, by="deadline")
+        db.session.commit()
+        raise AttemptClosed(attempt)
+    if check and attempt.assessment_version.mode != "practice":
+        raise ServiceError("Answers are checked only in practice mode.", code="not_practice",
+                           status=403)
+    item_type = item_types.get(content["type"])
+    try:
+        if form is not None:
+            raw = item_type.form_answer(content, form)
+        answer = item_type.parse_answer(content, raw)
+    except AnswerError as exc:
+        raise ServiceError(exc.message, code="invalid_answer", field=exc.field,
+                           status=422) from exc
+    accepted = db.session.execute(
+        update(Response)
+        .where(Response.id == response_id, Response.revision < revision)
+        .values(answer=answer, revision=revision, saved_at=now)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    db.session.execute(AnswerEvent.__table__.insert().values(
+        response_id=response_id, revision=revision, answer=answer, accepted=accepted,
+        saved_at=now))
+    if not accepted:
+        saved_revision = db.session.scalar(
+            select(Response.revision).where(Response.id == response_id))
+    if flagged is not None or check:
+        response = db.session.get(Response, response_id)
+        if flagged is not None:
+            response.flagged = flagged
+        if check:
+            _grade(response)
+    db.session.commit()
+    return SaveResult(accepted=accepted, saved_revision=revision if accepted else saved_revision,
+                      seconds_left=timing.seconds_left(attempt.deadline_at, now),
+                      complete=item_type.is_complete(content, answer))
+
+
+def set_flag(attempt_id: int, user_id: int, position: int, flagged: bool, now: datetime) -> bool:
+    attempt = _open_attempt(attempt_id, user_id, now)
+    response = _response(attempt, position)
+    response.flagged = bool(flagged)
+    db.session.commit()
+    return response.flagged
+
+
+def _open_attempt(attempt_id: int, user_id: int, now: datetime) -> Attempt:
+    attempt = owned_attempt(attempt_id, user_id)
+    if attempt.status == OPEN and is_expired(attempt, now):
+        _finalise(attempt, now, by="deadline")
+        db.session.commit()
+    if attempt.status != OPEN:
+        raise AttemptClosed(attempt)
+    return attempt
+
+
+def _response(attempt: Attempt, position: int) -> Response:
+    for response in attempt.responses:
+        if response.position == position:
+            return response
+    raise ServiceError(f"Item {position} is not part of this attempt.",
+                       code="item_not_in_attempt", field="position", status=404)
+
+
+# ---- finishing -----------------------------------------------------------------------------
+
+def submit(attempt_id: int, user_id: int, now: datetime) -> Attempt:
+    """Submit for grading. Idempotent: submitting a finished attempt changes nothing."""
+    attempt = owned_attempt(attempt_id, user_id, lock=True)
+    if attempt.status == OPEN:
+        _finalise(attempt, now, by="deadline" if is_expired(attempt, now) else "applicant")
+    db.session.commit()
+    return attempt
+
+
+def visit(attempt_id: int, user_id: int, now: datetime, position: int | None = None) -> Attempt:
+    """Any page of an attempt: finalise it if its time ran out, note when an item was first
+    seen. The one write a read page makes, so it is a use case of its own."""
+    attempt = owned_attempt(attempt_id, user_id)
+    if is_expired(attempt, now):
+        _finalise(attempt, now, by="deadline")
+    elif attempt.status == OPEN and position is not None:
+        response = _response(attempt, position)
+        if response.first_seen_at is None:
+            response.first_seen_at = now
+    elif position is not None:
+        _response(attempt, position)
+    if db.session.dirty or db.session.new:
+        db.session.commit()
+    return attempt
+
+
+def sweep(now: datetime) -> list[int]:
+    """Finalise every open attempt whose time and grace have run out (for a cron job)."""
+    candidates = db.session.scalars(
+        select(Attempt).where(Attempt.status == OPEN, Attempt.deadline_at.is_not(None),
+                              Attempt.deadline_at < now)).all()
+    done = []
+    for attempt in candidates:
+        if is_expired(attempt, now):
+            _finalise(attempt, now, by="sweep")
+            done.append(attempt.id)
+    db.session.commit()
+    return done
+
+
+def _finalise(attempt: Attempt, now: datetime, *, by: str) -> None:
+    """Close the attempt with its last saved answers and auto-grade them."""
+    total = maximum = 0.0
+    for response in attempt.responses:
+        result = _grade(response)
+        total += result.points
+        maximum += result.max_points
+    attempt.status = "submitted"
+    # An attempt that ran out of time ended at its deadline, whenever we noticed.
+    timed_out = by != "applicant" and attempt.deadline_at is not None
+    attempt.submitted_at = min(now, attempt.deadline_at) if timed_out else now
+    attempt.finalised_by = by
+    attempt.auto_points = round(total, 6)
+    attempt.auto_max_points = round(maximum, 6)
+
+
+def _grade(response: Response):
+    content = response.item_version.content
+    result = item_types.get(content["type"]).grade(content, response.answer)
+    response.auto_points = result.points
+    response.max_points = result.max_points
+    response.grade_detail = result.detail
+    return result
