@@ -11,6 +11,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, Submit
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from . import clock
+from .errors import error_response, wants_json
 from .extensions import db, login_manager
 from .models import User
 from .services import ServiceError, accounts
@@ -21,6 +22,16 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """JSON clients (autosave) get a 401 they can act on; browsers go to the sign-in page."""
+    if wants_json():
+        return error_response(401, "unauthorized", "Your session has ended: sign in again. "
+                                                   "Nothing you saved is lost.")
+    flash(login_manager.login_message, "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def role_required(role: str):

@@ -54,3 +54,20 @@ def set_clock(app, moment):
 
 def later(**delta):
     return FIXED_NOW + timedelta(**delta)
+
+
+def form_fields(answer: dict) -> dict[str, list[str]]:
+    """The plain HTML form fields (as a browser without JavaScript posts them) for an answer."""
+    fields: dict[str, list[str]] = {}
+    for key, value in answer.items():
+        if isinstance(value, dict):
+            for inner, text in value.items():
+                fields[f"{key}.{inner}"] = [str(text)]
+        elif isinstance(value, list):
+            if key == "labels" and not value:
+                fields["labels_none"] = ["1"]
+            else:
+                fields[key] = [str(v) for v in value]
+        else:
+            fields[key] = [str(value)]
+    return fields

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar, Mapping, Sequence
+
+Form = Mapping[str, Sequence[str]]  # field name -> submitted values (MultiDict.to_dict(flat=False))
 
 DIFFICULTIES = ("easy", "medium", "hard")
 MAX_TEXT_ANSWER = 20_000
@@ -230,6 +232,12 @@ class ItemType:
     label: ClassVar[str]  # human name: "Pairwise comparison"
     fields: ClassVar[frozenset[str]]  # the type-specific top-level keys it accepts
     default_skills: ClassVar[tuple[str, ...]] = ()
+    sample: ClassVar[dict[str, Any]]  # a small valid bank entry, shown before the clock starts
+
+    # Plain HTML form fields read by the default ``own_form_answer`` (see ``form_answer``).
+    form_scalars: ClassVar[tuple[str, ...]] = ()  # one value: a radio group or a textarea
+    form_lists: ClassVar[tuple[str, ...]] = ()  # every value in order: checkboxes, selects
+    form_keyed: ClassVar[tuple[str, ...]] = ()  # "<key>.<id>" fields gathered as {id: value}
 
     # ---- bank entries -------------------------------------------------------------------
     def validate(self, entry: Mapping) -> list[FieldError]:
@@ -343,6 +351,38 @@ class ItemType:
     def parse_fields(self, content: Mapping, raw: Mapping) -> dict[str, Any]:
         raise NotImplementedError
 
+    def form_answer(self, content: Mapping, form: Form) -> dict[str, Any]:
+        """The raw answer posted by the item's plain HTML form (``templates/items/<type>``).
+
+        Pass the result to ``parse_answer``, which validates it. Empty values mean "not
+        answered yet" and are left out, so a partly filled form gives a partial answer.
+        Unknown field names (a CSRF token, buttons) are ignored.
+        """
+        raw = dict(self.own_form_answer(content, form))
+        text = form_value(form, "justification")
+        if text is not None:
+            raw["justification"] = text
+        return raw
+
+    def own_form_answer(self, content: Mapping, form: Form) -> dict[str, Any]:
+        """The type's own fields, read as ``form_scalars``/``form_lists``/``form_keyed`` say."""
+        raw: dict[str, Any] = {}
+        for name in self.form_scalars:
+            value = form_value(form, name)
+            if value is not None:
+                raw[name] = value
+        for name in self.form_lists:
+            values = form_values(form, name)
+            if values:
+                raw[name] = values
+        for key in self.form_keyed:
+            prefix = f"{key}."
+            keyed = {name[len(prefix):]: form_value(form, name) for name in form
+                     if name.startswith(prefix) and form_value(form, name) is not None}
+            if keyed:
+                raw[key] = keyed
+        return raw
+
     def is_complete(self, content: Mapping, answer: Mapping) -> bool:
         """Whether every required part is answered (for the review page)."""
         justification = content.get("justification")
@@ -397,6 +437,24 @@ class ItemType:
     @property
     def templates(self) -> dict[str, str]:
         return {view: f"items/{self.name}/{view}.html" for view in ("take", "review", "grade")}
+
+
+def _submitted(form: Form, name: str) -> list[str]:
+    values = form.get(name) or []
+    values = [values] if isinstance(values, str) else list(values)
+    # Browsers post textarea line breaks as CRLF but count them as one character.
+    return [v.replace("\r\n", "\n") if isinstance(v, str) else v for v in values]
+
+
+def form_value(form: Form, name: str) -> Any:
+    """The first value posted for ``name``; ``None`` when absent or empty."""
+    values = _submitted(form, name)
+    return values[0] if values and values[0] != "" else None
+
+
+def form_values(form: Form, name: str) -> list[Any]:
+    """Every non-empty value posted for ``name``, in order."""
+    return [v for v in _submitted(form, name) if v != ""]
 
 
 def shuffled(ids: list[str], rng: random.Random) -> list[str]:

@@ -19,6 +19,23 @@ class Choice(ItemType):
     name = "choice"
     label = "Multiple choice"
     fields = frozenset({"prompt", "options", "multiple", "shuffle", "gold"})
+    form_lists = ("selected",)
+    sample = {
+        "id": "sample-choice",
+        "type": "choice",
+        "title": "An allergy the response ignored",
+        "prompt": "A user says they are allergic to peanuts and asks for a quick snack idea. "
+                  "The response suggests peanut butter on toast. What is the main problem?",
+        "options": [
+            {"id": "length", "text": "The response is too short."},
+            {"id": "safety", "text": "It ignores a safety-relevant detail the user gave."},
+            {"id": "units", "text": "It does not give quantities in grams."},
+            {"id": "none", "text": "There is no problem: peanut butter on toast is a snack."},
+        ],
+        "gold": "safety",
+        "explanation": "The user named an allergy, and the suggestion could make them ill. "
+                       "Length and units are minor matters by comparison.",
+    }
 
     def validate_fields(self, entry: Mapping, check: Checker) -> None:
         check.text(entry, "prompt")

@@ -31,6 +31,31 @@ class Factcheck(ItemType):
     fields = frozenset({"prompt", "response", "claims", "gold", "correction_rubric",
                         "gold_corrections"})
     default_skills = ("fact_checking",)
+    form_keyed = ("labels", "corrections")
+    sample = {
+        "id": "sample-factcheck",
+        "type": "factcheck",
+        "title": "Facts about honey",
+        "prompt": "Give me a few quick facts about honey.",
+        "response": "Honey is made by bees from flower nectar. Sealed honey keeps for a very "
+                    "long time. Honey is safe for babies under one year old. It is the "
+                    "healthiest sweetener you can buy.",
+        "claims": [
+            {"id": "nectar", "text": "Honey is made by bees from flower nectar."},
+            {"id": "babies", "text": "Honey is safe for babies under one year old."},
+            {"id": "healthiest", "text": "It is the healthiest sweetener you can buy."},
+        ],
+        "gold": {"nectar": "supported", "babies": "false", "healthiest": "unsupported"},
+        "correction_rubric": "correction",
+        "gold_corrections": {
+            "babies": "Babies under twelve months should not be given honey: it can cause "
+                      "infant botulism.",
+        },
+        "explanation": "Bees do make honey from nectar (supported). Health services advise "
+                       "against honey before the age of one because of the risk of infant "
+                       "botulism (false). \"Healthiest sweetener\" is a sweeping claim with no "
+                       "evidence behind it (unsupported).",
+    }
 
     def validate_fields(self, entry: Mapping, check: Checker) -> None:
         check.text(entry, "prompt")

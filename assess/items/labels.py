@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .base import AnswerError, Checker, ItemType, _describe
+from .base import AnswerError, Checker, ItemType, _describe, form_value
 from .registry import register
 
 OPTION_FIELDS = frozenset({"id", "text", "description"})
@@ -50,6 +50,30 @@ class Labels(ItemType):
     label = "Label a response"
     fields = frozenset({"prompt", "response", "options", "gold"})
     default_skills = ("guidelines",)
+    form_lists = ("labels",)
+    sample = {
+        "id": "sample-labels",
+        "type": "labels",
+        "title": "Three tips, please",
+        "prompt": "Give me three tips for sleeping better. Keep it short.",
+        "response": "1. Go to bed and get up at the same time every day.\n"
+                    "2. Avoid caffeine in the afternoon.\n"
+                    "3. Keep your bedroom cool and dark.\n"
+                    "4. Put screens away an hour before bed.\n"
+                    "5. Exercise during the day.",
+        "options": [
+            {"id": "factual_error", "text": "Factual error",
+             "description": "States something false about the world."},
+            {"id": "instruction_miss", "text": "Ignores an instruction",
+             "description": "Misses an explicit requirement of the request, such as length or "
+                            "format."},
+            {"id": "tone", "text": "Inappropriate tone",
+             "description": "Rude, preachy or condescending."},
+        ],
+        "gold": ["instruction_miss"],
+        "explanation": "The user asked for three tips and got five, so the response ignores an "
+                       "instruction. The tips themselves are sound and the tone is friendly.",
+    }
 
     def validate_fields(self, entry: Mapping, check: Checker) -> None:
         check.text(entry, "prompt")
@@ -87,6 +111,15 @@ class Labels(ItemType):
             return {}
         ids = [o["id"] for o in content["options"]]
         return {"labels": parse_id_list("labels", raw["labels"], ids)}
+
+    def own_form_answer(self, content, form) -> dict[str, Any]:
+        """Checkboxes ``labels``, plus ``labels_none`` ("None of these apply"): ``[]``."""
+        raw = super().own_form_answer(content, form)
+        if form_value(form, "labels_none") is not None:
+            if raw.get("labels"):
+                raise AnswerError("labels", "choose labels or 'None of these apply', not both")
+            raw["labels"] = []
+        return raw
 
     def fields_complete(self, content, answer) -> bool:
         return "labels" in answer  # an empty list means "none apply"

@@ -16,6 +16,30 @@ class Pairwise(ItemType):
     label = "Pairwise comparison"
     fields = frozenset({"prompt", "responses", "allow_equal", "gold"})
     default_skills = ("judgment",)
+    form_scalars = ("choice", "strength")
+    sample = {
+        "id": "sample-pairwise",
+        "type": "pairwise",
+        "title": "Boiling point of water",
+        "prompt": "At what temperature does water boil at sea level? Answer in one sentence.",
+        "responses": [
+            {"id": "a", "text": "Water boils at 100 °C (212 °F) at sea level."},
+            {"id": "b", "text": "Water boils at 90 °C at sea level, and at even higher "
+                                "temperatures up a mountain."},
+        ],
+        "allow_equal": True,
+        "gold": {"choice": "a", "strength": 3},
+        "explanation": "**The 100 °C response is much better.** It is correct and keeps to one "
+                       "sentence. The other gives the wrong temperature and gets altitude "
+                       "backwards: lower air pressure makes water boil at a *lower* temperature "
+                       "on a mountain.",
+        "justification": {
+            "prompt": "In one or two sentences, say what decides the comparison.",
+            "rubric": "justification",
+            "min_chars": 40,
+            "max_chars": 600,
+        },
+    }
 
     def validate_fields(self, entry: Mapping, check: Checker) -> None:
         check.text(entry, "prompt")

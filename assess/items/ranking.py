@@ -22,6 +22,22 @@ class Ranking(ItemType):
     label = "Ranking"
     fields = frozenset({"prompt", "responses", "gold"})
     default_skills = ("judgment",)
+    form_lists = ("order",)
+    sample = {
+        "id": "sample-ranking",
+        "type": "ranking",
+        "title": "Kilometres to miles",
+        "prompt": "How do I convert 5 kilometres to miles?",
+        "responses": [
+            {"id": "exact", "text": "Multiply by 0.621: 5 km × 0.621 ≈ 3.1 miles."},
+            {"id": "rough", "text": "5 km is about 3 miles."},
+            {"id": "wrong", "text": "Multiply by 1.609: 5 km × 1.609 ≈ 8 miles."},
+        ],
+        "gold": {"order": ["exact", "rough", "wrong"]},
+        "explanation": "The best response shows the method and a precise result. \"About 3 "
+                       "miles\" is right but does not say how to convert. Multiplying by "
+                       "1.609 converts miles to kilometres, so the last answer is wrong.",
+    }
 
     def validate_fields(self, entry: Mapping, check: Checker) -> None:
         check.text(entry, "prompt")

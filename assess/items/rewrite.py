@@ -16,6 +16,27 @@ class Rewrite(ItemType):
     fields = frozenset({"prompt", "response", "rubric", "guidance", "min_chars", "max_chars",
                         "reference"})
     default_skills = ("rewriting",)
+    form_scalars = ("text",)
+    sample = {
+        "id": "sample-rewrite",
+        "type": "rewrite",
+        "title": "A late delivery",
+        "prompt": "Reply to a customer whose order arrived late. Apologise, tell them the "
+                  "delivery fee has been refunded, and keep it under 60 words.",
+        "response": "Per our policy, deliveries can take up to 10 working days, so your order "
+                    "was not technically late. We have nonetheless decided to refund the "
+                    "delivery fee as a goodwill gesture.",
+        "guidance": "The reply argues with the customer instead of apologising. Keep the "
+                    "refund, drop the policy argument, and stay under 60 words.",
+        "rubric": "rewrite",
+        "min_chars": 40,
+        "max_chars": 600,
+        "reference": "I'm sorry your order arrived later than expected. We have refunded your "
+                     "delivery fee, and you should see it on your statement within a few "
+                     "days. Thank you for your patience.",
+        "explanation": "A good rewrite opens with a sincere apology, states the refund "
+                       "plainly and stays short. It does not quote policy at the customer.",
+    }
 
     def validate_fields(self, entry: Mapping, check: Checker) -> None:
         check.text(entry, "prompt")

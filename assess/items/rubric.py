@@ -34,6 +34,31 @@ class Rubric(ItemType):
     label = "Rubric scoring"
     fields = frozenset({"prompt", "response", "dimensions", "gold", "partial"})
     default_skills = ("rubric_calibration",)
+    form_keyed = ("scores",)
+    sample = {
+        "id": "sample-rubric",
+        "type": "rubric",
+        "title": "Password managers for a beginner",
+        "prompt": "Explain what a password manager is to someone who has never used one.",
+        "response": "A password manager is an encrypted vault (AES-256, with the key derived "
+                    "from your master password by PBKDF2 or Argon2) that stores credentials, "
+                    "generates high-entropy passwords and autofills them through browser "
+                    "extensions.",
+        "dimensions": [
+            {"id": "accuracy", "label": "Accuracy", "min": 1, "max": 3,
+             "levels": {1: "A significant error.", 2: "A minor inaccuracy.",
+                        3: "Fully accurate."}},
+            {"id": "audience", "label": "Suits the reader", "min": 1, "max": 3,
+             "description": "Could a beginner understand it?",
+             "levels": {1: "Full of jargon a beginner would not know.",
+                        2: "Mostly plain, with some unexplained terms.",
+                        3: "Plain language throughout."}},
+        ],
+        "gold": {"accuracy": 3, "audience": 1},
+        "explanation": "Everything stated is true, so accuracy is 3. But terms such as "
+                       "*AES-256*, *PBKDF2* and *high-entropy* mean nothing to a beginner, so "
+                       "the response does not suit the reader: 1.",
+    }
 
     def validate_fields(self, entry: Mapping, check: Checker) -> None:
         check.text(entry, "prompt")

@@ -1,0 +1,205 @@
+"""One full attempt in a real Chromium: countdown, autosave indicator, a network cut, reload,
+finalisation at the deadline, and a keyboard-only walk through every page."""
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+
+from sqlalchemy import select
+
+SCREENING = "general-screening"
+PASSWORD = "correct horse battery"
+
+
+def wait_for(predicate, timeout=10.0, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {message}")
+
+
+def sign_in(browser, live):
+    from selenium.webdriver.common.by import By
+    browser.get(f"{live.url}/auth/login")
+    browser.find_element(By.NAME, "email").send_keys("applicant@example.org")
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
+    wait_for(lambda: "/auth/login" not in browser.current_url, message="sign-in")
+
+
+def start_attempt(browser, live) -> int:
+    from selenium.webdriver.common.by import By
+    browser.get(f"{live.url}/assessments/{SCREENING}")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Start the clock']").click()
+    wait_for(lambda: "/items/" in browser.current_url, message="the first item")
+    return int(re.search(r"/attempts/(\d+)/", browser.current_url).group(1))
+
+
+def saved_answers(live, attempt_id) -> dict[int, dict | None]:
+    from assess.extensions import db
+    from assess.models import Response
+    with live.app.app_context():
+        rows = db.session.execute(select(Response.position, Response.answer).where(
+            Response.attempt_id == attempt_id)).all()
+        db.session.remove()
+        return dict(rows)
+
+
+def status(browser) -> str:
+    from selenium.webdriver.common.by import By
+    return browser.find_element(By.ID, "save-status").get_attribute("data-state")
+
+
+def clock_text(browser) -> str:
+    from selenium.webdriver.common.by import By
+    return browser.find_element(By.CSS_SELECTOR, "#clock .clock-time").text
+
+
+def seconds(text: str) -> int:
+    parts = [int(p) for p in text.split(":")]
+    return sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+
+
+def go_to_item_with(browser, live, attempt_id, selector):
+    """The first item whose page has an element matching ``selector``."""
+    from selenium.webdriver.common.by import By
+    for position in range(1, 14):
+        browser.get(f"{live.url}/attempts/{attempt_id}/items/{position}")
+        if browser.find_elements(By.CSS_SELECTOR, selector):
+            return position
+    raise AssertionError(f"no item with {selector}")
+
+
+def test_a_full_attempt_survives_a_network_cut_and_a_reload(live, browser):
+    from selenium.webdriver.common.by import By
+    sign_in(browser, live)
+    attempt_id = start_attempt(browser, live)
+
+    first = clock_text(browser)
+    assert 29 * 60 <= seconds(first) <= 30 * 60
+    wait_for(lambda: clock_text(browser) != first, timeout=5, message="the countdown to move")
+
+    position = go_to_item_with(browser, live, attempt_id, "textarea[name=justification]")
+    radio = browser.find_element(By.CSS_SELECTOR, "#answer-form input[name=choice]")
+    radio.click()
+    wait_for(lambda: status(browser) == "saved", message="saved after a click")
+    assert saved_answers(live, attempt_id)[position]["choice"] == radio.get_attribute("value")
+
+    # The network goes: typing goes on, the page says so honestly, nothing is lost.
+    live.stop()
+    box = browser.find_element(By.CSS_SELECTOR, "textarea[name=justification]")
+    box.send_keys("Response A gets the date wrong; B is accurate and cites its source.")
+    wait_for(lambda: status(browser) == "offline", message="the offline indicator")
+    assert "will retry" in browser.find_element(By.ID, "save-status").text
+    live.start()
+    wait_for(lambda: status(browser) == "saved", timeout=20, message="the retry after recovery")
+    answer = saved_answers(live, attempt_id)[position]
+    assert answer["justification"].startswith("Response A gets the date wrong")
+
+    # A reload keeps every answer.
+    browser.refresh()
+    box = browser.find_element(By.CSS_SELECTOR, "textarea[name=justification]")
+    assert box.get_attribute("value").startswith("Response A gets the date wrong")
+    assert browser.find_element(
+        By.CSS_SELECTOR, f"#answer-form input[name=choice][value='{answer['choice']}']"
+    ).is_selected()
+
+    # Saves queued while offline survive a reload made before the network returns.
+    live.stop()
+    box.send_keys(" Also, A is rude.")
+    wait_for(lambda: status(browser) == "offline", message="offline again")
+    live.start()
+    browser.refresh()
+    wait_for(lambda: (saved_answers(live, attempt_id)[position] or {}).get(
+        "justification", "").endswith("A is rude."), timeout=20, message="the queued save")
+    box = browser.find_element(By.CSS_SELECTOR, "textarea[name=justification]")
+    assert box.get_attribute("value").endswith("A is rude.")
+
+
+def test_the_attempt_is_finalised_at_the_deadline(live, browser):
+    sign_in(browser, live)
+    attempt_id = start_attempt(browser, live)
+    live.clock.offset = timedelta(minutes=30) - timedelta(seconds=4)
+    browser.refresh()
+    assert seconds(clock_text(browser)) <= 4
+    wait_for(lambda: clock_text(browser) == "0:00", timeout=8, message="the countdown to end")
+    # Past the grace period the server finalises on the next request the page makes.
+    live.clock.offset = timedelta(minutes=31)
+    wait_for(lambda: "/results" in browser.current_url, timeout=15, message="the results page")
+    assert "submitted automatically when the time ran out" in browser.page_source
+    from assess.extensions import db
+    from assess.models import Attempt
+    with live.app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert (attempt.status, attempt.finalised_by) == ("submitted", "deadline")
+
+
+ACCESSIBLE_NAME = """
+const el = arguments[0];
+if (el.getAttribute('aria-label')) return el.getAttribute('aria-label');
+const by = el.getAttribute('aria-labelledby');
+if (by) return by.split(' ').map(id => (document.getElementById(id) || {}).textContent || '').join(' ');
+if (el.labels && el.labels.length) return Array.from(el.labels).map(l => l.textContent).join(' ');
+return el.textContent || el.value || el.getAttribute('title') || '';
+"""
+FOCUSABLE = ("a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), "
+             "select:not([disabled]), textarea:not([disabled])")
+
+
+def keyboard_walk(browser):
+    """Tab through the page: every control is reached, in order, and has a name."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    expected = [e for e in browser.find_elements(By.CSS_SELECTOR, FOCUSABLE) if e.is_displayed()]
+    radio_groups = set()
+    stops = []
+    for e in expected:
+        name = browser.execute_script(ACCESSIBLE_NAME, e).strip()
+        assert name, f"unnamed control: {e.get_attribute('outerHTML')[:120]}"
+        if e.get_attribute("type") == "radio":
+            group = e.get_attribute("name")
+            if group in radio_groups:
+                continue  # a radio group is one tab stop; arrows move inside it
+            radio_groups.add(group)
+        stops.append(e)
+    browser.find_element(By.TAG_NAME, "body").click()
+    browser.execute_script("document.activeElement.blur(); window.scrollTo(0, 0);")
+    reached = []
+    for _ in range(len(stops) + 5):
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        reached.append(browser.switch_to.active_element)
+    for stop in stops:
+        if stop.get_attribute("type") == "radio":
+            group = stop.get_attribute("name")
+            assert any(r.get_attribute("name") == group for r in reached), group
+        else:
+            assert stop in reached, stop.get_attribute("outerHTML")[:120]
+
+
+def test_keyboard_only_walk_through_every_page(live, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    sign_in(browser, live)
+    browser.get(f"{live.url}/assessments/{SCREENING}")
+    keyboard_walk(browser)
+    attempt_id = start_attempt(browser, live)
+    for position in range(1, 14):
+        browser.get(f"{live.url}/attempts/{attempt_id}/items/{position}")
+        keyboard_walk(browser)
+    # Answer with the keyboard alone: focus a radio group, pick with space, save with Enter.
+    position = go_to_item_with(browser, live, attempt_id, "#answer-form input[name=choice]")
+    radio = browser.find_element(By.CSS_SELECTOR, "#answer-form input[name=choice]")
+    browser.execute_script("arguments[0].focus()", radio)
+    browser.switch_to.active_element.send_keys(Keys.SPACE)
+    wait_for(lambda: status(browser) == "saved", message="keyboard answer saved")
+    next_button = browser.find_element(By.CSS_SELECTOR, "button[value=next]")
+    browser.execute_script("arguments[0].focus()", next_button)
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    wait_for(lambda: f"/items/{position + 1}" in browser.current_url, message="next item")
+    assert saved_answers(live, attempt_id)[position].get("choice")
+    browser.get(f"{live.url}/attempts/{attempt_id}/review")
+    keyboard_walk(browser)
