@@ -21,7 +21,7 @@ from ..core.eligibility import PastAttempt, Standing, standing
 from ..core.selection import NotEnoughItems, SectionSpec, draw
 from ..extensions import db
 from ..items.base import AnswerError
-from ..models import AnswerEvent, Assessment, Attempt, Bank, Item, ItemVersion, Response, User
+from ..models import AnswerEvent, Assessment, AssessmentVersion, Attempt, Bank, Item, ItemVersion, Response, User
 from ..models.attempt import OPEN
 from . import ServiceError
 from .banks import imported_candidates
@@ -119,6 +119,7 @@ def start_attempt(user_id: int, slug: str, now: datetime, *, seed: int | None = 
         db.session.commit()  # keep a finalisation made above
         raise ServiceError(refusal_message(state, version.title), code=state.reason, status=409)
     seed = secrets.randbelow(2**31) if seed is None else seed
+    drawn_items = _draw(version, seed)  # queries first: nothing pending may autoflush early
     attempt = Attempt(
         user_id=user_id, assessment_id=assessment.id, assessment_version_id=version.id,
         number=_next_number(user_id, assessment.id), status=OPEN, seed=seed, started_at=now,
@@ -127,7 +128,7 @@ def start_attempt(user_id: int, slug: str, now: datetime, *, seed: int | None = 
                                      multiplier=user.accommodation_multiplier)
                      if version.mode == "timed" else None))
     db.session.add(attempt)
-    for position, (drawn, item_version) in enumerate(_draw(version, seed), start=1):
+    for position, (drawn, item_version) in enumerate(drawn_items, start=1):
         item_type = item_types.get(drawn.candidate.type)
         rng = random.Random(f"{seed}/{position}")
         db.session.add(Response(
@@ -189,25 +190,32 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
     if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
         raise ServiceError("revision must be a positive whole number.", code="invalid_revision",
                            field="revision", status=400)
+    # The hot path: one query for everything the checks need, ORM objects only when rare
+    # branches (finalising, flagging, checking) want them.
     row = db.session.execute(
-        select(Response.id, Response.revision, Attempt, ItemVersion.content)
+        select(Response.id, Response.revision, Attempt.user_id, Attempt.status,
+               Attempt.deadline_at, AssessmentVersion.grace_seconds, AssessmentVersion.mode,
+               ItemVersion.content)
         .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(AssessmentVersion, AssessmentVersion.id == Attempt.assessment_version_id)
         .join(ItemVersion, ItemVersion.id == Response.item_version_id)
         .where(Response.attempt_id == attempt_id, Response.position == position)).first()
     if row is None:
         owned_attempt(attempt_id, user_id)  # 404 for an attempt that is not theirs
         raise ServiceError(f"Item {position} is not part of this attempt.",
                            code="item_not_in_attempt", field="position", status=404)
-    response_id, saved_revision, attempt, content = row
-    if attempt.user_id != user_id:
+    response_id, saved_revision, owner, status, deadline_at, grace, mode, content = row
+    if owner != user_id:
         raise AttemptNotFound()
-    if attempt.status != OPEN:
-        raise AttemptClosed(attempt)
-    if is_expired(attempt, now):
-        _finalise(attempt, now, by="deadline")
+    if status != OPEN:
+        raise AttemptClosed(db.session.get(Attempt, attempt_id))
+    if not timing.accepts_answers(deadline_at, grace, now):
+        attempt = owned_attempt(attempt_id, user_id, lock=True)
+        if attempt.status == OPEN:
+            _finalise(attempt, now, by="deadline")
         db.session.commit()
         raise AttemptClosed(attempt)
-    if check and attempt.assessment_version.mode != "practice":
+    if check and mode != "practice":
         raise ServiceError("Answers are checked only in practice mode.", code="not_practice",
                            status=403)
     item_type = item_types.get(content["type"])
@@ -237,26 +245,8 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
             _grade(response)
     db.session.commit()
     return SaveResult(accepted=accepted, saved_revision=revision if accepted else saved_revision,
-                      seconds_left=timing.seconds_left(attempt.deadline_at, now),
+                      seconds_left=timing.seconds_left(deadline_at, now),
                       complete=item_type.is_complete(content, answer))
-
-
-def set_flag(attempt_id: int, user_id: int, position: int, flagged: bool, now: datetime) -> bool:
-    attempt = _open_attempt(attempt_id, user_id, now)
-    response = _response(attempt, position)
-    response.flagged = bool(flagged)
-    db.session.commit()
-    return response.flagged
-
-
-def _open_attempt(attempt_id: int, user_id: int, now: datetime) -> Attempt:
-    attempt = owned_attempt(attempt_id, user_id)
-    if attempt.status == OPEN and is_expired(attempt, now):
-        _finalise(attempt, now, by="deadline")
-        db.session.commit()
-    if attempt.status != OPEN:
-        raise AttemptClosed(attempt)
-    return attempt
 
 
 def _response(attempt: Attempt, position: int) -> Response:

@@ -123,9 +123,21 @@ def test_a_full_attempt_survives_a_network_cut_and_a_reload(live, browser):
 def test_the_attempt_is_finalised_at_the_deadline(live, browser):
     sign_in(browser, live)
     attempt_id = start_attempt(browser, live)
+    from selenium.webdriver.common.by import By
+
+    def warning():
+        clock = browser.find_element(By.ID, "clock")
+        return clock.get_attribute("class"), browser.find_element(By.ID, "clock-announce").text
+
+    live.clock.offset = timedelta(minutes=25, seconds=10)  # 4:50 left
+    browser.refresh()
+    wait_for(lambda: warning() == ("clock clock-warning", "5 minutes left."),
+             message="the five-minute warning")
     live.clock.offset = timedelta(minutes=30) - timedelta(seconds=4)
     browser.refresh()
     assert seconds(clock_text(browser)) <= 4
+    classes, announced = warning()
+    assert "clock-urgent" in classes and announced.startswith("1 minute left.")
     wait_for(lambda: clock_text(browser) == "0:00", timeout=8, message="the countdown to end")
     # Past the grace period the server finalises on the next request the page makes.
     live.clock.offset = timedelta(minutes=31)
