@@ -34,3 +34,10 @@ test: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Autosave throughput under gunicorn vs a bare ORM upsert (SQLite; PostgreSQL when reachable).
+# Options: make bench BENCH_ARGS="--seconds 20 --backend sqlite" (see --help).
+.PHONY: bench
+bench:
+	@test -x $(BIN)/python || $(MAKE) install
+	$(BIN)/python bench/autosave.py $(BENCH_ARGS)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
@@ -32,6 +33,18 @@ def unauthorized():
                                                    "Nothing you saved is lost.")
     flash(login_manager.login_message, "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def session_user_id() -> int | None:
+    """The signed-in user's id read from the signed session without loading the user.
+
+    Only for hot JSON endpoints whose service checks ownership and the account's state in
+    its own query (autosave). Falls back to Flask-Login, so "remember me" still works.
+    """
+    user_id = session.get("_user_id")
+    if isinstance(user_id, str) and user_id.isdigit():
+        return int(user_id)
+    return current_user.id if current_user.is_authenticated else None
 
 
 def role_required(role: str):

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from . import clock
+from .auth import session_user_id, unauthorized
 from .core.timing import seconds_left
 from .errors import error_response
 from .services import ServiceError, attempts, exam_pages
@@ -105,9 +106,15 @@ def _destination(attempt_id: int, position: int, action: str) -> str:
 
 
 @bp.post("/attempts/<int:attempt_id>/items/<int:position>/autosave")
-@login_required
 def autosave(attempt_id: int, position: int):
-    """JSON: ``{"revision": n, "answer": {...}}`` or ``{"revision": n, "form": {name: [values]}}``."""
+    """JSON: ``{"revision": n, "answer": {...}}`` or ``{"revision": n, "form": {name: [values]}}``.
+
+    The hot path: the service checks owner and account in its one lookup, so the user is
+    not loaded separately.
+    """
+    user_id = session_user_id()
+    if user_id is None:
+        return unauthorized()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return error_response(400, "malformed_json", "Expected a JSON object with revision and "
@@ -119,7 +126,7 @@ def autosave(attempt_id: int, position: int):
     if form is None and "answer" not in body:
         return error_response(400, "missing_answer", "Send the answer (or form) to save.",
                               "answer")
-    result = attempts.save_answer(attempt_id, current_user.id, position, body.get("answer"),
+    result = attempts.save_answer(attempt_id, user_id, position, body.get("answer"),
                                   body.get("revision"), clock.now(), form=form)
     if not result.accepted:
         return jsonify(error={"code": "stale_revision", "field": "revision",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import items as item_types
@@ -21,9 +21,10 @@ from ..core.eligibility import PastAttempt, Standing, standing
 from ..core.selection import NotEnoughItems, SectionSpec, draw
 from ..extensions import db
 from ..items.base import AnswerError
-from ..models import AnswerEvent, Assessment, AssessmentVersion, Attempt, Bank, Item, ItemVersion, Response, User
+from ..models import Assessment, Attempt, Bank, Item, ItemVersion, Response, User
 from ..models.attempt import OPEN
 from . import ServiceError
+from . import autosave_sql as sql
 from .banks import imported_candidates
 
 
@@ -190,23 +191,18 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
     if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
         raise ServiceError("revision must be a positive whole number.", code="invalid_revision",
                            field="revision", status=400)
-    # The hot path: one query for everything the checks need, ORM objects only when rare
-    # branches (finalising, flagging, checking) want them.
-    row = db.session.execute(
-        select(Response.id, Response.revision, Attempt.user_id, Attempt.status,
-               Attempt.deadline_at, AssessmentVersion.grace_seconds, AssessmentVersion.mode,
-               ItemVersion.content)
-        .join(Attempt, Attempt.id == Response.attempt_id)
-        .join(AssessmentVersion, AssessmentVersion.id == Attempt.assessment_version_id)
-        .join(ItemVersion, ItemVersion.id == Response.item_version_id)
-        .where(Response.attempt_id == attempt_id, Response.position == position)).first()
+    row = db.session.execute(sql.LOOKUP, {"attempt_id": attempt_id, "position": position}).first()
     if row is None:
         owned_attempt(attempt_id, user_id)  # 404 for an attempt that is not theirs
         raise ServiceError(f"Item {position} is not part of this attempt.",
                            code="item_not_in_attempt", field="position", status=404)
-    response_id, saved_revision, owner, status, deadline_at, grace, mode, content = row
+    (response_id, saved_revision, item_version_id, owner, status, deadline_at, grace, mode,
+     active) = row
     if owner != user_id:
         raise AttemptNotFound()
+    if not active:
+        raise ServiceError("This account is disabled; answers can no longer be saved.",
+                           code="account_disabled", status=403)
     if status != OPEN:
         raise AttemptClosed(db.session.get(Attempt, attempt_id))
     if not timing.accepts_answers(deadline_at, grace, now):
@@ -218,6 +214,7 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
     if check and mode != "practice":
         raise ServiceError("Answers are checked only in practice mode.", code="not_practice",
                            status=403)
+    content = sql.item_content(item_version_id)
     item_type = item_types.get(content["type"])
     try:
         if form is not None:
@@ -226,17 +223,9 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
     except AnswerError as exc:
         raise ServiceError(exc.message, code="invalid_answer", field=exc.field,
                            status=422) from exc
-    accepted = db.session.execute(
-        update(Response)
-        .where(Response.id == response_id, Response.revision < revision)
-        .values(answer=answer, revision=revision, saved_at=now)
-        .execution_options(synchronize_session=False)).rowcount == 1
-    db.session.execute(AnswerEvent.__table__.insert().values(
-        response_id=response_id, revision=revision, answer=answer, accepted=accepted,
-        saved_at=now))
+    accepted = sql.save_if_newer(response_id, answer, revision, now)
     if not accepted:
-        saved_revision = db.session.scalar(
-            select(Response.revision).where(Response.id == response_id))
+        saved_revision = db.session.scalar(sql.SAVED_REVISION, {"id": response_id})
     if flagged is not None or check:
         response = db.session.get(Response, response_id)
         if flagged is not None:

@@ -181,3 +181,17 @@ def test_signed_out_autosave_gets_json_not_a_login_page(app, attempt, client):
                         json={"revision": 7, "answer": answer})
     assert reply.status_code == 401
     assert reply.json["error"]["code"] == "unauthorized"
+
+
+def test_a_disabled_account_cannot_save(app, attempt):
+    from assess.extensions import db
+    from assess.models import User
+    client, attempt_id, _, answer = attempt
+    with app.app_context():
+        db.session.scalar(select(User).where(User.email == "applicant@example.org")).active = False
+        db.session.commit()
+    before = _saved(app, attempt_id)
+    reply = client.post(f"/attempts/{attempt_id}/items/1/autosave",
+                        json={"revision": 8, "answer": answer})
+    _error(reply, 403, "account_disabled")
+    assert _saved(app, attempt_id) == before
