@@ -13,3 +13,6 @@ QUESTION_BANKS_DIR = None  # default: <project>/question_banks
 MAX_CONTENT_LENGTH = 1 * 1024 * 1024
 SQLITE_BUSY_TIMEOUT_MS = 5000
 PASSWORD_MIN_LENGTH = 10
+GRADING_LEASE_MINUTES = 10  # a claimed task returns to the queue when its lease runs out
+GRADING_DOUBLE_SHARE = 0.2  # share of tasks graded independently by two graders
+GRADING_ADJUDICATION_THRESHOLD = 0.25  # two marks further apart (share of max) go to a lead

@@ -25,6 +25,7 @@ from ..models import Assessment, Attempt, Bank, Item, ItemVersion, Response, Use
 from ..models.attempt import OPEN
 from . import ServiceError
 from . import autosave_sql as sql
+from . import grading
 from .banks import imported_candidates
 
 
@@ -302,6 +303,7 @@ def _finalise(attempt: Attempt, now: datetime, *, by: str) -> None:
     attempt.finalised_by = by
     attempt.auto_points = round(total, 6)
     attempt.auto_max_points = round(maximum, 6)
+    grading.create_tasks(attempt, now)
 
 
 def _grade(response: Response):

@@ -215,3 +215,53 @@ def test_keyboard_only_walk_through_every_page(live, browser):
     assert saved_answers(live, attempt_id)[position].get("choice")
     browser.get(f"{live.url}/attempts/{attempt_id}/review")
     keyboard_walk(browser)
+
+
+def test_a_grader_grades_with_the_keyboard_alone(live, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.common.action_chains import ActionChains
+    from assess.extensions import db
+    from assess.models import Grade, GradingTask
+    from assess.services import accounts
+    from assess.services.attempts import save_answer, start_attempt, submit
+    from exam_support import gold_answer
+    with live.app.app_context():
+        now = live.clock()
+        user = accounts.find_by_email("applicant@example.org")
+        attempt = start_attempt(user.id, SCREENING, now)
+        for response in attempt.responses:
+            save_answer(attempt.id, user.id, response.position,
+                        gold_answer(response.item_version.content), 1, now)
+        submit(attempt.id, user.id, now)
+        accounts.create_user("grader@example.org", "Grader", PASSWORD, "grader", now=now,
+                             min_length=10)
+        db.session.remove()
+    browser.get(f"{live.url}/auth/login")
+    browser.find_element(By.NAME, "email").send_keys("grader@example.org")
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD, Keys.ENTER)
+    wait_for(lambda: "/auth/login" not in browser.current_url, message="sign-in")
+    browser.get(f"{live.url}/grading/")
+    start = browser.find_element(By.XPATH, "//button[normalize-space()='Start grading']")
+    browser.execute_script("arguments[0].focus()", start)
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    wait_for(lambda: "/grading/tasks/" in browser.current_url, message="a task")
+    task_id = int(re.search(r"/grading/tasks/(\d+)", browser.current_url).group(1))
+    criteria = browser.find_elements(By.CSS_SELECTOR, "fieldset.criterion")
+    assert criteria
+    # The first level input has focus on load: press a digit per criterion, then Ctrl+Enter.
+    for fieldset in criteria:
+        count = len(fieldset.find_elements(By.CSS_SELECTOR, "input[type=radio]"))
+        ActionChains(browser).send_keys(str(count)).perform()
+    for fieldset in criteria:
+        radios = fieldset.find_elements(By.CSS_SELECTOR, "input[type=radio]")
+        assert radios[-1].is_selected()
+    ActionChains(browser).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL) \
+        .perform()
+    wait_for(lambda: f"/grading/tasks/{task_id}" not in browser.current_url,
+             message="the next task after submitting")
+    with live.app.app_context():
+        grade = db.session.query(Grade).filter_by(task_id=task_id).one()
+        task = db.session.get(GradingTask, task_id)
+        assert grade.points == task.max_points
+        db.session.remove()

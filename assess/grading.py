@@ -1,0 +1,107 @@
+"""The graders' pages: the queue, the grading screen, lease renewal and, for leads,
+adjudication. Blind by construction: nothing here names or links to the applicant."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from . import clock
+from .auth import role_required
+from .services import ServiceError, grading
+from .services.grading import QueueFilter
+
+bp = Blueprint("grading", __name__, url_prefix="/grading")
+SKIPPED_KEPT = 50
+
+
+def _filter() -> QueueFilter:
+    saved = session.get("grading_filter") or {}
+    return QueueFilter(assessment_id=saved.get("assessment_id"), item_id=saved.get("item_id"),
+                       kind=saved.get("kind"))
+
+
+def _skipped() -> list[int]:
+    return list(session.get("grading_skipped") or [])
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/")
+@role_required("grader")
+def queue():
+    if "apply" in request.args:
+        kind = request.args.get("kind") or None
+        session["grading_filter"] = {"assessment_id": _int_arg("assessment_id"),
+                                     "item_id": _int_arg("item_id"),
+                                     "kind": kind if kind in ("justification", "rewrite",
+                                                              "correction") else None}
+        session["grading_skipped"] = []
+    now = clock.now()
+    return render_template(
+        "grading/queue.html", where=_filter(), filters=grading.queue_filters(),
+        progress=grading.progress(current_user.id, now, _filter()),
+        adjudications=grading.adjudication_count(current_user.id, now)
+        if current_user.has_role("lead") else None)
+
+
+@bp.post("/claim")
+@role_required("grader")
+def claim():
+    task_id = grading.claim_next(current_user.id, clock.now(), _filter(), _skipped())
+    return _go_to(task_id)
+
+
+@bp.post("/adjudication/claim")
+@role_required("lead")
+def claim_adjudication():
+    return _go_to(grading.claim_adjudication(current_user.id, clock.now()))
+
+
+def _go_to(task_id: int | None):
+    if task_id is None:
+        flash("Nothing left to grade here for now. Change the filters or come back later.",
+              "info")
+        return redirect(url_for(".queue"))
+    return redirect(url_for(".task", task_id=task_id))
+
+
+@bp.get("/tasks/<int:task_id>")
+@role_required("grader")
+def task(task_id: int):
+    view = grading.task_view(task_id, current_user.id, clock.now())
+    return render_template("grading/task.html", task=view, chosen={}, comment="")
+
+
+@bp.post("/tasks/<int:task_id>")
+@role_required("grader")
+def grade(task_id: int):
+    now = clock.now()
+    if request.form.get("action") == "skip":
+        session["grading_skipped"] = (_skipped() + [task_id])[-SKIPPED_KEPT:]
+        return _go_to(grading.skip(task_id, current_user.id, now, _filter(), _skipped()))
+    levels = {key[len("level."):]: value for key, value in request.form.items()
+              if key.startswith("level.")}
+    comment = request.form.get("comment", "")
+    try:
+        next_id = grading.submit_grade(task_id, current_user.id, levels, comment, now,
+                                       _filter(), _skipped())
+    except ServiceError as exc:
+        if exc.status != 422:
+            raise
+        view = grading.task_view(task_id, current_user.id, now)
+        return render_template("grading/task.html", task=view, chosen=levels, comment=comment,
+                               error=exc), 422
+    flash("Grade saved.", "success")
+    return _go_to(next_id)
+
+
+@bp.post("/tasks/<int:task_id>/lease")
+@role_required("grader")
+def renew(task_id: int):
+    now = clock.now()
+    until = grading.renew_lease(task_id, current_user.id, now)
+    return jsonify(lease_expires_at=until.isoformat(),
+                   seconds_left=int((until - now).total_seconds()))

@@ -1,0 +1,43 @@
+"""Finished attempts with written answers, for grading tests."""
+from __future__ import annotations
+
+from exam_support import gold_answer
+from helpers import FIXED_NOW
+
+SCREENING = "general-screening"
+
+
+def finished_attempts(app, make_user, count: int, *, prefix: str = "applicant") -> list[int]:
+    """``count`` applicants who each answered everything (written parts included) and
+    submitted. Returns their user ids."""
+    from assess.services.attempts import save_answer, start_attempt, submit
+    user_ids = []
+    for n in range(count):
+        user_id = make_user(f"{prefix}{n}@example.org")
+        with app.app_context():
+            attempt = start_attempt(user_id, SCREENING, FIXED_NOW, seed=1000 + n)
+            for response in attempt.responses:
+                save_answer(attempt.id, user_id, response.position,
+                            gold_answer(response.item_version.content), 1, FIXED_NOW)
+            submit(attempt.id, user_id, FIXED_NOW)
+        user_ids.append(user_id)
+    return user_ids
+
+
+def top_levels(app, task_id: int) -> dict[str, str]:
+    """The highest level of every criterion of a task's rubric, as a form would post it."""
+    from assess.extensions import db
+    from assess.models import GradingTask
+    with app.app_context():
+        rubric = db.session.get(GradingTask, task_id).rubric_version.definition
+        return {c["id"]: f"{max(level['points'] for level in c['levels']):g}"
+                for c in rubric["criteria"]}
+
+
+def bottom_levels(app, task_id: int) -> dict[str, str]:
+    from assess.extensions import db
+    from assess.models import GradingTask
+    with app.app_context():
+        rubric = db.session.get(GradingTask, task_id).rubric_version.definition
+        return {c["id"]: f"{min(level['points'] for level in c['levels']):g}"
+                for c in rubric["criteria"]}
