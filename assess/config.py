@@ -16,3 +16,4 @@ PASSWORD_MIN_LENGTH = 10
 GRADING_LEASE_MINUTES = 10  # a claimed task returns to the queue when its lease runs out
 GRADING_DOUBLE_SHARE = 0.2  # share of tasks graded independently by two graders
 GRADING_ADJUDICATION_THRESHOLD = 0.25  # two marks further apart (share of max) go to a lead
+GRADING_CALIBRATION_RATE = 0.1  # share of claims that serve a reference answer, unmarked

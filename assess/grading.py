@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from . import clock
 from .auth import role_required
-from .services import ServiceError, grading
+from .services import ServiceError, calibration, grading
 from .services.grading import QueueFilter
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
@@ -105,3 +105,19 @@ def renew(task_id: int):
     until = grading.renew_lease(task_id, current_user.id, now)
     return jsonify(lease_expires_at=until.isoformat(),
                    seconds_left=int((until - now).total_seconds()))
+
+
+@bp.get("/calibration")
+@role_required("lead")
+def calibration_report():
+    return render_template("grading/calibration.html", report=calibration.report(),
+                           candidates=calibration.reference_candidates())
+
+
+@bp.post("/tasks/<int:task_id>/reference")
+@role_required("lead")
+def make_reference(task_id: int):
+    calibration.mark_reference(task_id, current_user.id, clock.now())
+    flash(f"Task {task_id} is now a reference answer; graders will meet it unmarked.",
+          "success")
+    return redirect(url_for(".calibration_report"))

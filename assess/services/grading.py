@@ -102,10 +102,28 @@ def _claim(user_id: int, now: datetime, status: str, where: QueueFilter,
            exclude: Iterable[int] = ()) -> int | None:
     """Lease the next task to ``user_id`` (without committing); None when nothing is left."""
     held = db.session.scalar(select(GradingTask.id).where(
-        _held_by(user_id, now), GradingTask.status == status))
+        _held_by(user_id, now), GradingTask.status.in_(
+            (status, FINAL) if status == OPEN else (status,))))
     if held is not None:
         return held
-    query = _candidates(user_id, now, status, where, exclude)
+    if status == OPEN and _calibration_turn(user_id):
+        reference = _first_free(_candidates(user_id, now, FINAL, where, exclude)
+                                .where(GradingTask.is_reference.is_(True)), user_id, now, FINAL)
+        if reference is not None:
+            return reference
+    return _first_free(_candidates(user_id, now, status, where, exclude), user_id, now, status)
+
+
+def _calibration_turn(user_id: int) -> bool:
+    """Whether this grader's next task is a reference answer, at the configured rate; the
+    grader cannot tell, since references look like any other task."""
+    done = db.session.scalar(select(func.count()).select_from(Grade)
+                             .where(Grade.grader_id == user_id))
+    return marked_twice(f"calibration:{user_id}:{done}",
+                        current_app.config["GRADING_CALIBRATION_RATE"])
+
+
+def _first_free(query, user_id: int, now: datetime, status: str) -> int | None:
     if db.session.get_bind().dialect.name == "postgresql":
         for _ in range(3):  # a row finished by someone else since it was read: try the next
             task_id = db.session.scalar(
@@ -123,6 +141,8 @@ def _take(task_id: int, user_id: int, now: datetime, status: str) -> bool:
     """The atomic step: only a task that is still free and still needs this kind of mark can
     be taken (another grader may have finished it since it was selected)."""
     still = [GradingTask.id == task_id, _free(now), GradingTask.status == status]
+    if status == FINAL:
+        still.append(GradingTask.is_reference.is_(True))
     if status == OPEN:
         still.append(GradingTask.grades_done < GradingTask.grades_required)
     taken = db.session.execute(
@@ -158,7 +178,7 @@ def skip(task_id: int, user_id: int, now: datetime, where: QueueFilter,
     task = _leased(task_id, user_id, now)
     task.lease_holder_id = task.lease_expires_at = None
     db.session.flush()
-    status = task.status
+    status = OPEN if task.status == FINAL else task.status  # a skipped reference: back to work
     next_id = _claim(user_id, now, status, where, [*exclude, task_id])
     db.session.commit()
     return next_id
@@ -187,7 +207,8 @@ def submit_grade(task_id: int, grader_id: int, levels: Mapping[str, Any], commen
     resolve the task if it can be, and lease the next one. Returns the next task id."""
     task = _leased(task_id, grader_id, now)
     adjudicating = task.status == ADJUDICATION
-    if task.status == FINAL:
+    calibrating = task.status == FINAL and task.is_reference
+    if task.status == FINAL and not calibrating:
         raise ServiceError("This task is already graded.", code="already_graded", status=409)
     scored = _score(task, levels)
     comment = (comment or "").strip()
@@ -199,7 +220,9 @@ def submit_grade(task_id: int, grader_id: int, levels: Mapping[str, Any], commen
                          kind="adjudication" if adjudicating else "independent",
                          levels=scored, points=points, comment=comment, created_at=now))
     task.lease_holder_id = task.lease_expires_at = None
-    if adjudicating:
+    if calibrating:
+        pass  # a mark on a reference answer measures the grader; the task's result stands
+    elif adjudicating:
         task.status, task.final_points, task.resolution = FINAL, points, "adjudicated"
     else:
         task.grades_done += 1

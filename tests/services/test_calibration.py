@@ -1,0 +1,88 @@
+"""References mixed into the queue, and each grader's drift reported to leads."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from grading_support import bottom_levels, finished_attempts, top_levels
+from helpers import FIXED_NOW
+
+
+def _grade_everything(app, grader, levels=top_levels):
+    from assess.services import grading
+    with app.app_context():
+        task_id = grading.claim_next(grader, FIXED_NOW)
+        done = []
+        while task_id is not None:
+            done.append(task_id)
+            task_id = grading.submit_grade(task_id, grader, levels(app, task_id), "", FIXED_NOW)
+        return done
+
+
+def test_references_are_served_unmarked_and_measure_drift(app, make_user, login, imported):
+    from assess.extensions import db
+    from assess.models import GradingTask
+    from assess.services import calibration, grading
+    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    finished_attempts(app, make_user, 1)
+    first = make_user("first@example.org", "grader")
+    lead = make_user("lead@example.org", "lead")
+    graded = _grade_everything(app, first)
+    assert len(graded) >= 3
+    with app.app_context():
+        for task_id in graded[:3]:
+            calibration.mark_reference(task_id, lead, FIXED_NOW)
+        finals = {t: db.session.get(GradingTask, t).final_points for t in graded[:3]}
+    app.config["GRADING_CALIBRATION_RATE"] = 1.0
+    newcomer = make_user("new@example.org", "grader")
+    with app.app_context():
+        served = []
+        task_id = grading.claim_next(newcomer, FIXED_NOW)
+        while task_id in finals:
+            served.append(task_id)
+            view = grading.task_view(task_id, newcomer, FIXED_NOW)
+            assert "reference" not in repr(view).lower()  # nothing gives it away
+            task_id = grading.submit_grade(task_id, newcomer, bottom_levels(app, task_id), "",
+                                           FIXED_NOW)
+        assert sorted(served) == sorted(finals)
+        for task_id, points in finals.items():  # calibration marks change no result
+            assert db.session.get(GradingTask, task_id).final_points == points
+        report = calibration.report()
+    rows = {row.grader_id: row.standing for row in report.graders}
+    assert rows[newcomer].references == 3 and rows[newcomer].flagged
+    assert rows[newcomer].mean_deviation > 0.5
+    assert not rows[first].flagged
+    assert report.references == 3
+
+    client = login("lead2@example.org", role="lead")
+    page = client.get("/grading/calibration").text
+    assert "Drifting:" in page and "new" in page
+    grader_client = login("g@example.org", role="grader")
+    assert grader_client.get("/grading/calibration").status_code == 403
+
+
+def test_peer_agreement_and_alpha_from_double_marks(app, make_user, imported):
+    from assess.services import calibration
+    app.config.update(GRADING_DOUBLE_SHARE=1.0, GRADING_CALIBRATION_RATE=0.0,
+                      GRADING_ADJUDICATION_THRESHOLD=1.0)
+    finished_attempts(app, make_user, 1)
+    a, b = make_user("a@example.org", "grader"), make_user("b@example.org", "grader")
+    _grade_everything(app, a)
+    _grade_everything(app, b)
+    with app.app_context():
+        report = calibration.report()
+    rows = {row.grader_id: row.standing for row in report.graders}
+    assert rows[a].peers == rows[b].peers == report.double_marked > 0
+    assert rows[a].kappa_peers == 1.0 or rows[a].kappa_peers is None
+    assert report.alpha in (None, 1.0)
+
+
+def test_only_final_tasks_become_references(app, make_user, imported):
+    import pytest
+    from assess.services import ServiceError, calibration, grading
+    finished_attempts(app, make_user, 1)
+    grader, lead = make_user("g@example.org", "grader"), make_user("l@example.org", "lead")
+    with app.app_context():
+        task_id = grading.claim_next(grader, FIXED_NOW)
+        with pytest.raises(ServiceError) as refused:
+            calibration.mark_reference(task_id, lead, FIXED_NOW)
+        assert refused.value.code == "not_final"
