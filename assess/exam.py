@@ -10,7 +10,7 @@ from . import clock
 from .auth import session_user_id, unauthorized
 from .core.timing import seconds_left
 from .errors import error_response
-from .services import ServiceError, attempts, exam_pages
+from .services import ServiceError, appeals, attempts, exam_pages
 from .services.attempts import AttemptClosed
 
 bp = Blueprint("exam", __name__)
@@ -196,6 +196,26 @@ def results(attempt_id: int):
     if attempt.status == "in_progress":
         return redirect(url_for(".review", attempt_id=attempt_id))
     return render_template("exam/results.html", page=exam_pages.results_page(attempt, now))
+
+
+@bp.post("/attempts/<int:attempt_id>/appeal")
+@login_required
+def appeal(attempt_id: int):
+    task_id = _int(request.form.get("task_id"))
+    try:
+        appeals.file_appeal(attempt_id, current_user.id, task_id or 0,
+                            request.form.get("reason", ""), clock.now())
+    except ServiceError as exc:
+        if exc.status == 404 and exc.field is None:
+            raise
+        now = clock.now()
+        attempt = attempts.visit(attempt_id, current_user.id, now)
+        return render_template("exam/results.html", page=exam_pages.results_page(attempt, now),
+                               appeal_error=exc.message,
+                               reason=request.form.get("reason", "")), exc.status
+    flash("Your appeal was sent. A lead who did not grade the answer will decide it; the "
+          "decision will appear on this page.", "success")
+    return redirect(url_for(".results", attempt_id=attempt_id))
 
 
 def _closed_message(attempt) -> str:

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from . import clock
 from .auth import role_required
-from .services import ServiceError, calibration, grading
+from .services import ServiceError, appeals, calibration, grading
 from .services.grading import QueueFilter
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
@@ -121,3 +121,43 @@ def make_reference(task_id: int):
     flash(f"Task {task_id} is now a reference answer; graders will meet it unmarked.",
           "success")
     return redirect(url_for(".calibration_report"))
+
+
+@bp.get("/appeals")
+@role_required("lead")
+def appeal_list():
+    return render_template("grading/appeals.html", appeals=appeals.pending())
+
+
+@bp.get("/appeals/<int:appeal_id>")
+@role_required("lead")
+def appeal(appeal_id: int):
+    found = appeals.appeal_for_lead(appeal_id, current_user.id)
+    return render_template("grading/appeal.html", appeal=found,
+                           task=grading.view_of(found_task(found), show_grades=True), chosen={},
+                           note="")
+
+
+@bp.post("/appeals/<int:appeal_id>")
+@role_required("lead")
+def decide_appeal(appeal_id: int):
+    change = request.form.get("decision") == "change"
+    levels = {key[len("level."):]: value for key, value in request.form.items()
+              if key.startswith("level.")}
+    note = request.form.get("note", "")
+    try:
+        appeals.decide(appeal_id, current_user.id, change=change, levels=levels, note=note,
+                       now=clock.now())
+    except ServiceError as exc:
+        if exc.status != 422:
+            raise
+        found = appeals.appeal_for_lead(appeal_id, current_user.id)
+        return render_template("grading/appeal.html", appeal=found,
+                               task=grading.view_of(found_task(found), show_grades=True),
+                               chosen=levels, note=note, error=exc), 422
+    flash("Appeal decided; the applicant sees the decision on their results page.", "success")
+    return redirect(url_for(".appeal_list"))
+
+
+def found_task(appeal):
+    return appeals.task_of(appeal)

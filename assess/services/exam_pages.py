@@ -24,6 +24,7 @@ from ..models import Assessment, Attempt
 from ..models.attempt import OPEN, Response
 from ..rendering import render_fields
 from . import ServiceError
+from . import appeals
 from .attempts import refusal_message, standing_for
 from .banks import imported_candidates
 
@@ -65,6 +66,18 @@ class ItemView:
         return item_types.get(self.type).templates
 
 
+@dataclass(frozen=True)
+class WrittenPart:
+    """A written answer sent to graders: where it is, and its grade once final."""
+
+    task_id: int
+    position: int
+    kind: str
+    points: float | None
+    max_points: float
+    appealed: bool = False
+
+
 @dataclass
 class AttemptPage:
     attempt: Attempt
@@ -76,6 +89,12 @@ class AttemptPage:
     item: ItemView | None = None
     items: list[ItemView] = field(default_factory=list)
     summary: Summary | None = None
+    written: list[WrittenPart] = field(default_factory=list)
+    appeal: Any = None
+
+    @property
+    def appealable(self) -> list[WrittenPart]:
+        return [w for w in self.written if w.points is not None] if self.appeal is None else []
 
     @property
     def is_open(self) -> bool:
@@ -197,6 +216,12 @@ def results_page(attempt: Attempt, now: datetime) -> AttemptPage:
             answered=bool((response.grade_detail or {}).get("answered")),
             human_parts=item.human_parts))
     page.summary = summarise(outcomes)
+    page.appeal = appeals.appeal_of_attempt(attempt.id)
+    appealed = page.appeal.task_id if page.appeal else None
+    page.written = [WrittenPart(task.id, position, task.kind,
+                                task.final_points if task.status == "final" else None,
+                                task.max_points, task.id == appealed)
+                    for task, position in appeals.tasks_of_attempt(attempt.id)]
     return page
 
 

@@ -280,6 +280,13 @@ class TaskView:
 
 def task_view(task_id: int, user_id: int, now: datetime) -> TaskView:
     task = _leased(task_id, user_id, now)
+    # Independent marks stay unseen by the next grader (and on references); only the
+    # adjudicating lead compares them.
+    return view_of(task, show_grades=task.status == ADJUDICATION)
+
+
+def view_of(task: GradingTask, *, show_grades: bool) -> TaskView:
+    """The blind view of a task (leads deciding an appeal see it the same way)."""
     response = task.response
     version = response.item_version
     content = version.content
@@ -287,10 +294,12 @@ def task_view(task_id: int, user_id: int, now: datetime) -> TaskView:
     diff = word_diff(task.context.get("original", ""), task.text) if task.kind == "rewrite" \
         else None
     others = []
-    if task.status == ADJUDICATION:
+    if show_grades:
+        names = {"independent": "Grader", "adjudication": "Lead's decision", "appeal": "Appeal"}
+        counted = [g for g in task.grades if g.kind in names]
         others = [{"points": g.points, "levels": g.levels, "comment": g.comment,
-                   "label": f"Grader {n}"}
-                  for n, g in enumerate((g for g in task.grades if g.kind == "independent"), 1)]
+                   "label": f"{names[g.kind]} {n}" if g.kind == "independent" else names[g.kind]}
+                  for n, g in enumerate(counted, 1)]
     return TaskView(
         id=task.id, kind=task.kind, part=task.part, status=task.status,
         item_title=content.get("title"), item_type=item_type.name, item_label=item_type.label,

@@ -1,0 +1,118 @@
+"""Appeals: after a written part is graded, the applicant may appeal one task per attempt;
+a lead who did not grade it upholds or changes the grade, and the change is logged."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Mapping
+
+from sqlalchemy import select, update
+
+from ..core.grading import LevelError, score_levels
+from ..extensions import db
+from ..models import Appeal, Attempt, Grade, GradingTask, Response, ScoreEvent
+from . import ServiceError
+from .attempts import owned_attempt
+
+REASON_MIN, REASON_MAX = 20, 2000
+
+
+def file_appeal(attempt_id: int, user_id: int, task_id: int, reason: str,
+                now: datetime) -> Appeal:
+    attempt = owned_attempt(attempt_id, user_id)
+    task = db.session.get(GradingTask, task_id)
+    if task is None or task.response.attempt_id != attempt.id:
+        raise ServiceError("That graded answer is not part of this attempt.",
+                           code="not_found", field="task_id", status=404)
+    if task.status != "final":
+        raise ServiceError("You can appeal a written answer once it has been graded.",
+                           code="not_graded", field="task_id", status=409)
+    if db.session.scalar(select(Appeal.id).where(Appeal.attempt_id == attempt.id)):
+        raise ServiceError("You have already appealed one answer of this attempt; each attempt "
+                           "allows one appeal.", code="already_appealed", status=409)
+    reason = (reason or "").strip()
+    if not REASON_MIN <= len(reason) <= REASON_MAX:
+        raise ServiceError(f"Explain your appeal in {REASON_MIN} to {REASON_MAX} characters.",
+                           code="invalid", field="reason", status=422)
+    appeal = Appeal(attempt_id=attempt.id, task_id=task.id, reason=reason, status="pending",
+                    created_at=now)
+    db.session.add(appeal)
+    db.session.commit()
+    return appeal
+
+
+def pending() -> list[Appeal]:
+    return list(db.session.scalars(select(Appeal).where(Appeal.status == "pending")
+                                   .order_by(Appeal.created_at)))
+
+
+def appeal_for_lead(appeal_id: int, lead_id: int) -> Appeal:
+    appeal = db.session.get(Appeal, appeal_id)
+    if appeal is None:
+        raise ServiceError("No such appeal.", code="not_found", status=404)
+    _check_independent(appeal, lead_id)
+    return appeal
+
+
+def _check_independent(appeal: Appeal, lead_id: int) -> None:
+    graders = db.session.scalars(select(Grade.grader_id).where(
+        Grade.task_id == appeal.task_id, Grade.kind.in_(("independent", "adjudication")))).all()
+    owner = db.session.scalar(select(Attempt.user_id).where(Attempt.id == appeal.attempt_id))
+    if lead_id in graders or lead_id == owner:
+        raise ServiceError("You graded this answer (or wrote it): another lead must decide "
+                           "the appeal.", code="not_independent", status=403)
+
+
+def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, Any],
+           note: str, now: datetime) -> Appeal:
+    """Uphold the grade, or replace it with the lead's own marks; either way once only."""
+    appeal = appeal_for_lead(appeal_id, lead_id)
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError("Write a short note for the applicant explaining the decision.",
+                           code="invalid", field="note", status=422)
+    task = db.session.get(GradingTask, appeal.task_id)
+    new_points = None
+    if change:
+        try:
+            scored = score_levels(task.rubric_version.definition, levels)
+        except LevelError as exc:
+            raise ServiceError(exc.message, code="invalid_level", field=exc.field,
+                               status=422) from exc
+        new_points = round(sum(scored.values()), 6)
+    claimed = db.session.execute(
+        update(Appeal).where(Appeal.id == appeal.id, Appeal.status == "pending")
+        .values(status="changed" if change else "upheld", decided_by_id=lead_id,
+                decision_note=note, decided_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise ServiceError("This appeal has already been decided.", code="already_decided",
+                           status=409)
+    old_points = task.final_points
+    if change:
+        db.session.add(Grade(task_id=task.id, grader_id=lead_id, kind="appeal", levels=scored,
+                             points=new_points, comment=note, created_at=now))
+        task.final_points, task.resolution = new_points, "appeal"
+    db.session.add(ScoreEvent(
+        attempt_id=appeal.attempt_id, actor_id=lead_id, reason="appeal",
+        note=f"{task.part}: {old_points:g} → {task.final_points:g} of {task.max_points:g} "
+             f"points ({'changed' if change else 'upheld'}). {note}",
+        old_score=None, new_score=None, created_at=now))
+    db.session.commit()
+    db.session.refresh(appeal)
+    return appeal
+
+
+def tasks_of_attempt(attempt_id: int) -> list[tuple[GradingTask, int]]:
+    """The attempt's grading tasks with the position of their item."""
+    rows = db.session.execute(
+        select(GradingTask, Response.position).join(Response, Response.id == GradingTask.response_id)
+        .where(Response.attempt_id == attempt_id).order_by(Response.position, GradingTask.id)).all()
+    return [(task, position) for task, position in rows]
+
+
+def appeal_of_attempt(attempt_id: int) -> Appeal | None:
+    return db.session.scalar(select(Appeal).where(Appeal.attempt_id == attempt_id))
+
+
+def task_of(appeal: Appeal) -> GradingTask:
+    return db.session.get(GradingTask, appeal.task_id)
