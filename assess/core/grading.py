@@ -83,3 +83,18 @@ def word_diff(original: str, rewrite: str) -> list[tuple[str, str]]:
         if tag in ("insert", "replace"):
             runs.append(("ins", "".join(b[j1:j2])))
     return runs
+
+
+def could_cross_a_tier(auto_points: float, auto_max: float, written_max: float,
+                       task_max: float, thresholds: Sequence[float]) -> bool:
+    """Whether one written task's points alone could carry the attempt over a tier's minimum.
+
+    The written part is projected to score the same share as the automatic part; if a
+    threshold lies within this task's weight of that projection, the task is double marked.
+    """
+    total = auto_max + written_max
+    if not total or not task_max:
+        return False
+    projected = auto_points / auto_max if auto_max else 0.5
+    reach = task_max / total
+    return any(abs(projected - threshold) <= reach for threshold in thresholds)

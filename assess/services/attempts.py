@@ -262,15 +262,18 @@ def visit(attempt_id: int, user_id: int, now: datetime, position: int | None = N
     """Any page of an attempt: finalise it if its time ran out, note when an item was first
     seen. The one write a read page makes, so it is a use case of its own."""
     attempt = owned_attempt(attempt_id, user_id)
+    changed = False
     if is_expired(attempt, now):
         _finalise(attempt, now, by="deadline")
+        changed = True
     elif attempt.status == OPEN and position is not None:
         response = _response(attempt, position)
         if response.first_seen_at is None:
             response.first_seen_at = now
+            changed = True
     elif position is not None:
         _response(attempt, position)
-    if db.session.dirty or db.session.new:
+    if changed:
         db.session.commit()
     return attempt
 

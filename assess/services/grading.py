@@ -14,7 +14,8 @@ from flask import current_app
 from sqlalchemy import exists, func, or_, select, update
 
 from .. import items as item_types
-from ..core.grading import LevelError, marked_twice, resolve, score_levels, word_diff
+from ..core.grading import (LevelError, could_cross_a_tier, marked_twice, resolve,
+                            score_levels, word_diff)
 from ..extensions import db
 from ..models import Attempt, Grade, GradingTask, Item, ItemVersion, Response, Rubric
 from ..models import AssessmentVersion, RubricVersion
@@ -38,19 +39,25 @@ def create_tasks(attempt: Attempt, now: datetime) -> int:
     if attempt.assessment_version.mode != "timed":
         return 0  # practice answers are for the applicant's own learning
     share = current_app.config["GRADING_DOUBLE_SHARE"]
-    made = 0
+    parts = []
     for response in attempt.responses:
         content = response.item_version.content
         for part in item_types.get(content["type"]).human_parts(content, response.answer):
-            rubric = _rubric_version(response.item_version.item.bank_id, part.rubric)
-            twice = marked_twice(f"{attempt.seed}:{response.id}:{part.part}", share)
-            db.session.add(GradingTask(
-                response_id=response.id, part=part.part, kind=part.kind,
-                rubric_version_id=rubric.id, text=part.text, context=dict(part.context),
-                status=OPEN, grades_required=2 if twice else 1, grades_done=0,
-                max_points=rubric.max_points, created_at=now))
-            made += 1
-    return made
+            parts.append((response, part,
+                          _rubric_version(response.item_version.item.bank_id, part.rubric)))
+    written_max = sum(rubric.max_points for _, _, rubric in parts)
+    thresholds = [tier.min_overall for tier in attempt.assessment_version.tiers]
+    for response, part, rubric in parts:
+        # A random share, plus every task that could decide the applicant's tier.
+        twice = marked_twice(f"{attempt.seed}:{response.id}:{part.part}", share) or \
+            could_cross_a_tier(attempt.auto_points or 0.0, attempt.auto_max_points or 0.0,
+                               written_max, rubric.max_points, thresholds)
+        db.session.add(GradingTask(
+            response_id=response.id, part=part.part, kind=part.kind,
+            rubric_version_id=rubric.id, text=part.text, context=dict(part.context),
+            status=OPEN, grades_required=2 if twice else 1, grades_done=0,
+            max_points=rubric.max_points, created_at=now))
+    return len(parts)
 
 
 def _rubric_version(bank_id: int, slug: str) -> RubricVersion:

@@ -215,3 +215,26 @@ def test_eight_graders_claiming_at_once_never_share_a_task(app, make_user, impor
                 Grade.task_id == task.id, Grade.kind == "independent")).scalars().all()
             assert len(marks) == task.grades_required == task.grades_done
             assert len(set(marks)) == len(marks)  # two different people
+
+
+def test_tasks_that_could_decide_a_tier_are_double_marked(app, make_user, imported):
+    from assess.core.grading import could_cross_a_tier
+    from assess.extensions import db
+    from assess.models import Attempt, GradingTask, TierRule
+    app.config["GRADING_DOUBLE_SHARE"] = 0.0  # only the tier rule marks twice
+    with app.app_context():  # an Expert minimum just under a perfect automatic score
+        db.session.scalar(select(TierRule).where(TierRule.slug == "expert")).min_overall = 0.95
+        db.session.commit()
+    finished_attempts(app, make_user, 1)
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        tasks = db.session.scalars(select(GradingTask)).all()
+        written = sum(t.max_points for t in tasks)
+        thresholds = [tier.min_overall for tier in attempt.assessment_version.tiers]
+        for task in tasks:
+            expected = could_cross_a_tier(attempt.auto_points, attempt.auto_max_points, written,
+                                          task.max_points, thresholds)
+            assert task.grades_required == (2 if expected else 1)
+        # Every automatic point won: 1.0 projected, and 0.95 is within reach of every task.
+        assert attempt.auto_points == attempt.auto_max_points
+        assert tasks and all(t.grades_required == 2 for t in tasks)

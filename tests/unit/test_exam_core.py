@@ -92,3 +92,13 @@ def test_summary_per_skill_overall_and_pending_human_parts():
     assert summary.by_skill["judgment"].share == pytest.approx(1.5 / 3)
     assert summary.by_skill["fact_checking"].share == pytest.approx(0.5 / 3)
     assert summarise([]).overall.share is None
+
+
+def test_tasks_near_a_tier_boundary_are_double_marked():
+    from assess.core.grading import could_cross_a_tier
+    # 8 of 10 automatic points = 0.8 projected; a 2-point task in 14 weighs 0.143.
+    assert could_cross_a_tier(8, 10, 4, 2, [0.75])
+    assert could_cross_a_tier(8, 10, 4, 2, [0.6, 0.9])  # 0.9 is within reach
+    assert not could_cross_a_tier(8, 10, 4, 2, [0.6])
+    assert not could_cross_a_tier(8, 10, 4, 0, [0.8])
+    assert not could_cross_a_tier(0, 0, 0, 0, [0.5])
