@@ -66,7 +66,8 @@ def resolve(points: Sequence[float], required: int, max_points: float,
     return Resolution("final", round(sum(points) / len(points), 6), "agreed")
 
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\s*\S+\s*|\s+")  # words with their spacing: blanks never "match"
+UNRELATED = 0.25  # below this similarity a rewrite is shown as replacing the whole text
 
 
 def word_diff(original: str, rewrite: str) -> list[tuple[str, str]]:
@@ -74,6 +75,8 @@ def word_diff(original: str, rewrite: str) -> list[tuple[str, str]]:
     a, b = _TOKENS.findall(original or ""), _TOKENS.findall(rewrite or "")
     runs: list[tuple[str, str]] = []
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    if a and b and matcher.ratio() < UNRELATED:
+        return [("del", original), ("ins", rewrite)]
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             runs.append(("same", "".join(a[i1:i2])))

@@ -102,3 +102,18 @@ def test_tasks_near_a_tier_boundary_are_double_marked():
     assert not could_cross_a_tier(8, 10, 4, 2, [0.6])
     assert not could_cross_a_tier(8, 10, 4, 0, [0.8])
     assert not could_cross_a_tier(0, 0, 0, 0, [0.5])
+
+
+def test_word_diff_marks_changed_words_and_keeps_the_rest():
+    from assess.core.grading import word_diff
+    runs = word_diff("The Pacific is the smallest ocean.", "The Pacific is the largest ocean.")
+    assert ("del", "smallest ") in runs and ("ins", "largest ") in runs
+    assert "".join(t for op, t in runs if op != "ins") == "The Pacific is the smallest ocean."
+    assert "".join(t for op, t in runs if op != "del") == "The Pacific is the largest ocean."
+
+
+def test_word_diff_of_an_unrelated_rewrite_replaces_the_whole_text():
+    from assess.core.grading import word_diff
+    assert word_diff("Your code is fine.", "Start the loop at zero instead of one.") == \
+        [("del", "Your code is fine."), ("ins", "Start the loop at zero instead of one.")]
+    assert word_diff("", "New text") == [("ins", "New text")]
