@@ -33,7 +33,7 @@ def accommodation(user_id: int):
     user = accounts.get_user(user_id)
     if user is None:
         return render_template("error.html", status=404, message="No such user."), 404
-    form = AccommodationForm(obj=None, extra_minutes=user.accommodation_extra_minutes,
+    form = AccommodationForm(extra_minutes=user.accommodation_extra_minutes,
                              multiplier=user.accommodation_multiplier)
     if form.validate_on_submit():
         try:

@@ -134,7 +134,7 @@ def appeal_list():
 def appeal(appeal_id: int):
     found = appeals.appeal_for_lead(appeal_id, current_user.id)
     return render_template("grading/appeal.html", appeal=found,
-                           task=grading.view_of(found_task(found), show_grades=True), chosen={},
+                           task=grading.view_of(appeals.task_of(found), show_grades=True), chosen={},
                            note="")
 
 
@@ -153,11 +153,7 @@ def decide_appeal(appeal_id: int):
             raise
         found = appeals.appeal_for_lead(appeal_id, current_user.id)
         return render_template("grading/appeal.html", appeal=found,
-                               task=grading.view_of(found_task(found), show_grades=True),
+                               task=grading.view_of(appeals.task_of(found), show_grades=True),
                                chosen=levels, note=note, error=exc), 422
     flash("Appeal decided; the applicant sees the decision on their results page.", "success")
     return redirect(url_for(".appeal_list"))
-
-
-def found_task(appeal):
-    return appeals.task_of(appeal)

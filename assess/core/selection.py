@@ -79,3 +79,9 @@ def draw(sections: Sequence[SectionSpec], candidates: Sequence[Candidate], seed:
         taken.update(c.key for c in chosen)
         drawn.extend(Drawn(section.slug, c) for c in chosen)
     return drawn
+
+
+def types_in(selectors: Iterable[Mapping[str, Sequence[str]]],
+             candidates: Sequence[Candidate]) -> list[str]:
+    """The item types a blueprint's sections can draw, sorted: what an applicant will meet."""
+    return sorted({c.type for selector in selectors for c in pool(selector, candidates)})

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from .. import items as item_types
 from ..core import timing
@@ -48,7 +49,6 @@ class AttemptClosed(ServiceError):
             message = "This attempt has been submitted; answers can no longer change."
             code = "attempt_closed"
         super().__init__(message, code=code)
-        self.attempt_id = attempt.id
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,9 @@ def refusal_message(state: Standing, title: str) -> str:
 
 
 def owned_attempt(attempt_id: int, user_id: int, *, lock: bool = False) -> Attempt:
-    query = select(Attempt).where(Attempt.id == attempt_id)
+    # Every page and the finalisation walk all responses with their item versions.
+    query = select(Attempt).where(Attempt.id == attempt_id).options(
+        selectinload(Attempt.responses).selectinload(Response.item_version))
     if lock:
         query = query.with_for_update()
     attempt = db.session.scalar(query)
@@ -167,13 +169,13 @@ def _draw(version, seed: int):
     newest = (select(ItemVersion.item_id, func.max(ItemVersion.version).label("version"))
               .group_by(ItemVersion.item_id).subquery())
     rows = db.session.execute(
-        select(Item.bank_id, Item.slug, ItemVersion)
+        select(Bank.slug, Item.slug, ItemVersion)
+        .join(Bank, Bank.id == Item.bank_id)
         .join(newest, newest.c.item_id == Item.id)
         .join(ItemVersion, (ItemVersion.item_id == Item.id)
               & (ItemVersion.version == newest.c.version))
         .where(Item.slug.in_([d.candidate.slug for d in drawn]))).all()
-    bank_slugs = dict(db.session.execute(select(Bank.id, Bank.slug)).all())
-    by_key = {(bank_slugs[bank_id], slug): item_version for bank_id, slug, item_version in rows}
+    by_key = {(bank, slug): item_version for bank, slug, item_version in rows}
     return [(d, by_key[d.candidate.key]) for d in drawn]
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import items as item_types
 from ..core.eligibility import PastAttempt, standing
-from ..core.selection import pool
+from ..core.selection import types_in
 from ..extensions import db
 from ..models import Assessment, AssessmentVersion, Attempt
 from .banks import imported_candidates
@@ -56,16 +56,14 @@ def catalogue(user_id: int | None, now: datetime) -> dict[str, list[CatalogueEnt
     grouped: dict[str, list[CatalogueEntry]] = defaultdict(list)
     for assessment in assessments:
         version = assessment.latest
-        types: set[str] = set()
-        for section in version.sections:
-            types.update(c.type for c in pool(section.selector, candidates))
+        types = types_in((s.selector for s in version.sections), candidates)
         state = standing(past.get(assessment.id, []), allowed=version.attempts_allowed,
                          cooldown_hours=version.cooldown_hours, now=now)
         grouped[version.domain].append(CatalogueEntry(
             slug=assessment.slug, title=version.title, domain=version.domain, mode=version.mode,
             description_html=version.description_html,
             time_limit_minutes=version.time_limit_minutes, item_count=version.item_count,
-            item_types=[item_types.get(t).label for t in sorted(types)],
+            item_types=[item_types.get(t).label for t in types],
             attempts_allowed=version.attempts_allowed, attempts_used=state.used,
             cooldown_hours=version.cooldown_hours, next_attempt_at=state.next_at,
             has_open=state.has_open,

@@ -17,7 +17,7 @@ from .. import items as item_types
 from ..core import timing
 from ..core.eligibility import Standing
 from ..core.results import ItemOutcome, Summary, summarise
-from ..core.selection import pool
+from ..core.selection import types_in
 from ..extensions import db
 from ..items.base import AnswerError
 from ..models import Assessment, Attempt
@@ -243,7 +243,7 @@ def instructions(slug: str, user_id: int, now: datetime) -> Instructions:
         .order_by(Attempt.number)).all()
     open_attempt = next((a.id for a in past if a.status == OPEN), None)
     candidates = imported_candidates()
-    types = sorted({c.type for s in assessment.latest.sections for c in pool(s.selector, candidates)})
+    types = types_in((s.selector for s in assessment.latest.sections), candidates)
     return Instructions(assessment=assessment, standing=state,
                         refusal=refusal_message(state, assessment.latest.title),
                         open_attempt_id=open_attempt, item_types=types,
