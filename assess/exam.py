@@ -169,9 +169,11 @@ def review(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     now = clock.now()
-    body = request.get_json(silent=True) if request.is_json else None
-    confirmed = (body or {}).get("confirm") is True if request.is_json \
-        else request.form.get("confirm") == "yes"
+    if request.is_json:
+        body = request.get_json(silent=True)
+        confirmed = isinstance(body, dict) and body.get("confirm") is True
+    else:
+        confirmed = request.form.get("confirm") == "yes"
     if not confirmed:
         attempt = attempts.visit(attempt_id, current_user.id, now)
         if attempt.status != "in_progress":  # already submitted: nothing to confirm

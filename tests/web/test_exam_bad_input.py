@@ -195,3 +195,14 @@ def test_a_disabled_account_cannot_save(app, attempt):
                         json={"revision": 8, "answer": answer})
     _error(reply, 403, "account_disabled")
     assert _saved(app, attempt_id) == before
+
+
+@pytest.mark.parametrize("body", [[1, 2], "yes", {"confirm": "yes"}, {}])
+def test_a_json_submit_without_a_true_confirm_is_refused(app, attempt, body):
+    from assess.extensions import db
+    from assess.models import Attempt
+    client, attempt_id, *_ = attempt
+    reply = client.post(f"/attempts/{attempt_id}/submit", json=body)
+    _error(reply, 422, "not_confirmed", "confirm")
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == "in_progress"
