@@ -6,7 +6,10 @@ FLASK := $(BIN)/flask --app assess
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install migrate banks demo serve clean
+CONTEXTS := contexts/build/contexts.json
+INTEROP := interop/node_modules/.package-lock.json
+
+.PHONY: run test install migrate banks demo serve clean contexts interop
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +17,20 @@ $(BIN)/flask: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(BIN)/flask
 
-install: $(BIN)/flask
+# JSON-LD contexts for signing and verifying credentials, from the npm registry (needs Node.js).
+$(CONTEXTS): contexts/package.json contexts/package-lock.json contexts/export.mjs
+	npm ci --prefix contexts --no-audit --no-fund --loglevel=error
+	node contexts/export.mjs
+
+contexts: $(CONTEXTS)
+
+# Digital Bazaar's verifier, used by the interoperability tests.
+$(INTEROP): interop/package.json interop/package-lock.json
+	npm ci --prefix interop --no-audit --no-fund --loglevel=error
+
+interop: $(INTEROP)
+
+install: $(BIN)/flask $(CONTEXTS)
 
 migrate: install
 	$(FLASK) db upgrade
@@ -29,11 +45,11 @@ run: banks demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+test: install interop
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache contexts/node_modules contexts/build interop/node_modules
 
 # Autosave throughput under gunicorn vs a bare ORM upsert (SQLite; PostgreSQL when reachable).
 # Options: make bench BENCH_ARGS="--seconds 20 --backend sqlite" (see --help).

@@ -73,6 +73,11 @@ def _finish_config(app: Flask) -> None:
         app.config["SECRET_KEY"] = _instance_secret(app)
     if not app.config.get("QUESTION_BANKS_DIR"):
         app.config["QUESTION_BANKS_DIR"] = str(PROJECT_ROOT / "question_banks")
+    if not app.config.get("SIGNING_KEYS_DIR"):
+        app.config["SIGNING_KEYS_DIR"] = str(Path(app.instance_path) / "keys")
+    if not app.config.get("JSONLD_CONTEXTS"):
+        app.config["JSONLD_CONTEXTS"] = str(PROJECT_ROOT / "contexts" / "build" / "contexts.json")
+    app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"].rstrip("/")
 
 
 def normalise_database_url(uri: str) -> str:

@@ -17,3 +17,11 @@ GRADING_LEASE_MINUTES = 10  # a claimed task returns to the queue when its lease
 GRADING_DOUBLE_SHARE = 0.2  # share of tasks graded independently by two graders
 GRADING_ADJUDICATION_THRESHOLD = 0.25  # two marks further apart (share of max) go to a lead
 GRADING_CALIBRATION_RATE = 0.1  # share of claims that serve a reference answer, unmarked
+# Certificates. PUBLIC_URL is the address the world reaches this server at: credential, issuer
+# and achievement ids are built on it, so set it once before issuing (instance/config.py or
+# ASSESS_PUBLIC_URL).
+PUBLIC_URL = "http://127.0.0.1:5000"
+ISSUER_NAME = "assess"
+SIGNING_KEYS_DIR = None  # default: <instance>/keys (created by `flask --app assess keys generate`)
+JSONLD_CONTEXTS = None  # default: <project>/contexts/build/contexts.json (`make contexts`)
+GUESS_SAMPLES = 200_000  # Monte Carlo samples for a blueprint's random-guess odds

@@ -23,6 +23,8 @@ def app(tmp_path):
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "CLOCK": lambda: FIXED_NOW,
+        "PUBLIC_URL": "https://assess.test",
+        "SIGNING_KEYS_DIR": str(tmp_path / "keys"),
     })
     from assess.extensions import db
 

@@ -11,13 +11,15 @@ Fields every item shares (``id``, ``type``, ``title``, ``skills``, ``difficulty`
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import Any, ClassVar, Iterable, Mapping, Sequence
 
 Form = Mapping[str, Sequence[str]]  # field name -> submitted values (MultiDict.to_dict(flat=False))
 
 DIFFICULTIES = ("easy", "medium", "hard")
 MAX_TEXT_ANSWER = 20_000
+MAX_ANSWER_SPACE = 50_000  # a random guesser's answers are enumerated up to this many
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,15 @@ class HumanPart:
     text: str
     rubric: str  # rubric id within the item's bank
     context: dict[str, Any] = field(default_factory=dict)  # e.g. the original text for a diff
+
+
+@dataclass(frozen=True)
+class ScoredPart:
+    """A human-graded part that counts towards the score, answered or not."""
+
+    part: str
+    kind: str
+    rubric: str
 
 
 class Checker:
@@ -425,13 +436,37 @@ class ItemType:
     def own_human_parts(self, content: Mapping, answer: Mapping) -> list[HumanPart]:
         return []
 
-    def human_part_keys(self, content: Mapping) -> list[str]:
-        """The human-graded parts this item can produce, whatever the answer."""
-        keys = ["justification"] if content.get("justification") else []
-        return keys + self.own_human_part_keys(content)
+    def scored_parts(self, content: Mapping) -> list[ScoredPart]:
+        """The human-graded parts every answer to this item is scored on: an empty one
+        scores zero but still counts, so leaving it blank never helps."""
+        justification = content.get("justification")
+        parts = [ScoredPart("justification", "justification", justification["rubric"])] \
+            if justification else []
+        return parts + self.own_scored_parts(content)
 
-    def own_human_part_keys(self, content: Mapping) -> list[str]:
+    def own_scored_parts(self, content: Mapping) -> list[ScoredPart]:
         return []
+
+    # ---- random guessing -------------------------------------------------------------------
+    def answer_space(self, content: Mapping) -> Iterable[dict[str, Any]] | None:
+        """Every answer to the auto-graded part that a guesser clicking each control of the
+        form uniformly at random could give, each equally likely (a repeat weighs double).
+
+        Answers are in the raw shape ``parse_answer`` accepts, and written fields are left
+        empty: a guesser scores nothing on human-graded parts. ``None`` when the type cannot
+        enumerate its answers or there are more than ``MAX_ANSWER_SPACE``.
+        """
+        return None
+
+    def guess_distribution(self, content: Mapping) -> dict[float, float] | None:
+        """Auto points -> probability for a random guesser, graded by ``grade`` itself."""
+        space = self.answer_space(content)
+        if space is None:
+            return None
+        counts = Counter(self.grade(content, self.parse_answer(content, answer)).points
+                         for answer in space)
+        total = sum(counts.values())
+        return {points: n / total for points, n in sorted(counts.items())}
 
     # ---- templates -----------------------------------------------------------------------
     @property

@@ -1,6 +1,7 @@
 """Multiple choice: pick the one right option, or every right option when ``multiple``."""
 from __future__ import annotations
 
+from itertools import product
 from typing import Any, Mapping
 
 from .base import AnswerError, Checker, ItemType, shuffled
@@ -102,3 +103,13 @@ class Choice(ItemType):
         if not content.get("multiple", False):
             return (1.0 if selected == gold else 0.0), detail
         return max(0.0, (len(correct) - len(wrong)) / len(gold)), detail
+
+    def answer_space(self, content):
+        ids = [o["id"] for o in content["options"]]
+        if not content.get("multiple", False):
+            return ({"selected": [i]} for i in ids)
+        # Each checkbox at even odds, but a guesser always ticks something (at most 10
+        # options: 1023 answers).
+        ticked = ([i for i, on in zip(ids, ticks) if on]
+                  for ticks in product((False, True), repeat=len(ids)))
+        return ({"selected": selected} for selected in ticked if selected)

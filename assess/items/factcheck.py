@@ -1,9 +1,11 @@
 """Fact-checking: label each highlighted claim of a response, and correct the false ones."""
 from __future__ import annotations
 
+from itertools import product
 from typing import Any, Mapping
 
-from .base import AnswerError, Checker, HumanPart, ItemType, check_text_answer
+from .base import (MAX_ANSWER_SPACE, AnswerError, Checker, HumanPart, ItemType, ScoredPart,
+                   check_text_answer)
 from .registry import register
 
 LABELS = ("supported", "unsupported", "false")
@@ -146,6 +148,13 @@ class Factcheck(ItemType):
         correct = sum(d["correct"] for d in detail.values())
         return correct / len(detail), {"claims": detail, "correct": correct, "total": len(detail)}
 
+    def answer_space(self, content):
+        ids = [c["id"] for c in content["claims"]]
+        if len(LABELS) ** len(ids) > MAX_ANSWER_SPACE:
+            return None
+        return ({"labels": dict(zip(ids, labels))}
+                for labels in product(LABELS, repeat=len(ids)))
+
     def own_human_parts(self, content: Mapping, answer: Mapping) -> list[HumanPart]:
         labels, corrections = answer.get("labels") or {}, answer.get("corrections") or {}
         return [HumanPart(f"correction:{c['id']}", "correction", corrections[c["id"]],
@@ -153,5 +162,8 @@ class Factcheck(ItemType):
                 for c in content["claims"]
                 if labels.get(c["id"]) == FALSE and (corrections.get(c["id"]) or "").strip()]
 
-    def own_human_part_keys(self, content: Mapping) -> list[str]:
-        return [f"correction:{c['id']}" for c in content["claims"]]
+    def own_scored_parts(self, content: Mapping) -> list[ScoredPart]:
+        """A correction counts for each claim that is in fact false; one written for a true
+        claim is graded but the wrong verdict has already cost its points."""
+        return [ScoredPart(f"correction:{c['id']}", "correction", content["correction_rubric"])
+                for c in content["claims"] if content["gold"].get(c["id"]) == FALSE]

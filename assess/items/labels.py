@@ -1,9 +1,10 @@
 """Labels: which options of a taxonomy apply to a response (any number of them, or none)."""
 from __future__ import annotations
 
+from itertools import product
 from typing import Any, Mapping
 
-from .base import AnswerError, Checker, ItemType, _describe, form_value
+from .base import MAX_ANSWER_SPACE, AnswerError, Checker, ItemType, _describe, form_value
 from .registry import register
 
 OPTION_FIELDS = frozenset({"id", "text", "description"})
@@ -134,3 +135,11 @@ class Labels(ItemType):
             "missed": [i for i in ids if i in gold - given],
             "extra": [i for i in ids if i in given - gold],
         }
+
+    def answer_space(self, content):
+        ids = [o["id"] for o in content["options"]]
+        if 2 ** len(ids) > MAX_ANSWER_SPACE:
+            return None
+        # Each checkbox ticked or not at even odds; ticking none is the answer "none apply".
+        return ({"labels": [i for i, ticked in zip(ids, ticks) if ticked]}
+                for ticks in product((False, True), repeat=len(ids)))

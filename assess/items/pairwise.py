@@ -113,3 +113,10 @@ class Pairwise(ItemType):
             if near:
                 return 0.25, {"verdict": "near miss: the difference is slight"}
         return 0.0, {"verdict": "wrong side"}
+
+    def answer_space(self, content):
+        choices = [r["id"] for r in content["responses"]]
+        choices += [EQUAL] if content.get("allow_equal") else []
+        # The form shows the strength buttons beside "about equal" too (which ignores them),
+        # so a guesser clicks one of each group: "equal" comes up once in len(choices) tries.
+        return ({"choice": c, "strength": s} for c in choices for s in STRENGTHS)

@@ -1,7 +1,7 @@
 """Ranking: order 3-6 responses from best to worst; graded by normalised Kendall tau distance."""
 from __future__ import annotations
 
-from itertools import combinations
+from itertools import combinations, permutations
 from typing import Any, Mapping
 
 from .base import Checker, ItemType, _describe
@@ -102,3 +102,7 @@ class Ranking(ItemType):
         distance = discordant / comparable if comparable else 0.0
         return 1.0 - distance, {"discordant": discordant, "comparable": comparable,
                                 "distance": round(distance, 6)}
+
+    def answer_space(self, content):
+        ids = [r["id"] for r in content["responses"]]  # at most 6: 720 orders
+        return ({"order": list(order)} for order in permutations(ids))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .base import MAX_TEXT_ANSWER, Checker, GradeResult, HumanPart, ItemType, check_text_answer
+from .base import (MAX_TEXT_ANSWER, Checker, GradeResult, HumanPart, ItemType, ScoredPart,
+                   check_text_answer)
 from .registry import register
 
 DEFAULT_MAX_CHARS = 5000
@@ -111,5 +112,8 @@ class Rewrite(ItemType):
         return [HumanPart("rewrite", "rewrite", text, content["rubric"],
                           context={"original": content["response"]})]
 
-    def own_human_part_keys(self, content: Mapping) -> list[str]:
-        return ["rewrite"]
+    def own_scored_parts(self, content: Mapping) -> list[ScoredPart]:
+        return [ScoredPart("rewrite", "rewrite", content["rubric"])]
+
+    def answer_space(self, content):
+        return [{}]  # nothing is auto-graded: the one answer scores 0 of 0

@@ -1,9 +1,11 @@
 """Rubric scoring: score one response on each dimension; credit within a tolerance band."""
 from __future__ import annotations
 
+from itertools import product
+from math import prod
 from typing import Any, Mapping
 
-from .base import AnswerError, Checker, ItemType, _describe
+from .base import MAX_ANSWER_SPACE, AnswerError, Checker, ItemType, _describe
 from .registry import register
 
 DIMENSION_FIELDS = frozenset({"id", "label", "description", "min", "max", "tolerance", "levels"})
@@ -168,3 +170,10 @@ class Rubric(ItemType):
             detail[ident] = {"given": given, "gold": gold, "credit": credit}
             total += credit
         return total / len(content["dimensions"]), {"dimensions": detail}
+
+    def answer_space(self, content):
+        ids = [d["id"] for d in content["dimensions"]]
+        ranges = [range(low, high + 1) for low, high in map(scale, content["dimensions"])]
+        if prod(map(len, ranges)) > MAX_ANSWER_SPACE:
+            return None
+        return ({"scores": dict(zip(ids, scores))} for scores in product(*ranges))

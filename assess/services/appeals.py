@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 
 from ..core.grading import LevelError, score_levels
 from ..extensions import db
-from ..models import Appeal, Attempt, Grade, GradingTask, Response, ScoreEvent
-from . import ServiceError
+from ..models import Appeal, Attempt, Grade, GradingTask, Response
+from . import ServiceError, scoring
 from .attempts import owned_attempt
 
 REASON_MIN, REASON_MAX = 20, 2000
@@ -92,11 +92,11 @@ def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, A
         db.session.add(Grade(task_id=task.id, grader_id=lead_id, kind="appeal", levels=scored,
                              points=new_points, comment=note, created_at=now))
         task.final_points, task.resolution = new_points, "appeal"
-    db.session.add(ScoreEvent(
-        attempt_id=appeal.attempt_id, actor_id=lead_id, reason="appeal",
-        note=f"{task.part}: {old_points:g} → {task.final_points:g} of {task.max_points:g} "
-             f"points ({'changed' if change else 'upheld'}). {note}",
-        old_score=None, new_score=None, created_at=now))
+    scoring.score_attempt(
+        db.session.get(Attempt, appeal.attempt_id), now, reason="appeal", actor_id=lead_id,
+        always_log=True,
+        note=f"Appeal on {task.part}: {old_points:g} → {task.final_points:g} of "
+             f"{task.max_points:g} points ({'changed' if change else 'upheld'}). {note}")
     db.session.commit()
     db.session.refresh(appeal)
     return appeal

@@ -26,7 +26,7 @@ from ..models import Assessment, Attempt, Bank, Item, ItemVersion, Response, Use
 from ..models.attempt import OPEN
 from . import ServiceError
 from . import autosave_sql as sql
-from . import grading
+from . import grading, scoring
 from .banks import imported_candidates
 
 
@@ -309,6 +309,7 @@ def _finalise(attempt: Attempt, now: datetime, *, by: str) -> None:
     attempt.auto_points = round(total, 6)
     attempt.auto_max_points = round(maximum, 6)
     grading.create_tasks(attempt, now)
+    scoring.score_attempt(attempt, now)  # at once when nothing waits for a grader
 
 
 def _grade(response: Response):

@@ -19,7 +19,7 @@ from ..core.grading import (LevelError, could_cross_a_tier, marked_twice, resolv
 from ..extensions import db
 from ..models import Attempt, Grade, GradingTask, Item, ItemVersion, Response, Rubric
 from ..models import AssessmentVersion, RubricVersion
-from . import ServiceError
+from . import ServiceError, scoring
 
 OPEN, ADJUDICATION, FINAL = "open", "needs_adjudication", "final"
 
@@ -241,6 +241,8 @@ def submit_grade(task_id: int, grader_id: int, levels: Mapping[str, Any], commen
         task.status, task.final_points, task.resolution = \
             outcome.status, outcome.points, outcome.how
     db.session.flush()
+    if task.status == FINAL and not calibrating:
+        scoring.score_if_complete(task.response.attempt_id, now)
     next_id = _claim(grader_id, now, ADJUDICATION if adjudicating else OPEN, where, exclude)
     db.session.commit()
     return next_id

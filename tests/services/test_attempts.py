@@ -88,6 +88,6 @@ def test_gold_answers_score_full_marks_on_submit(app, make_user, imported):
             save_answer(attempt.id, user_id, response.position,
                         gold_answer(response.item_version.content), 1, FIXED_NOW)
         attempt = submit(attempt.id, user_id, FIXED_NOW)
-        assert attempt.status == "submitted" and attempt.finalised_by == "applicant"
+        assert attempt.status == "awaiting_grading" and attempt.finalised_by == "applicant"
         assert attempt.auto_points == attempt.auto_max_points > 0
         assert all(r.grade_detail["answered"] for r in attempt.responses)

@@ -78,8 +78,10 @@ def test_an_appeal_from_filing_to_decision(app, client, make_user, imported):
     with app.app_context():
         task = db.session.get(GradingTask, task_id)
         assert task.final_points < before and task.resolution == "appeal"
-        event = db.session.scalar(select(ScoreEvent).where(ScoreEvent.attempt_id == attempt_id))
-        assert event.reason == "appeal" and "changed" in event.note
+        events = db.session.scalars(select(ScoreEvent).where(ScoreEvent.attempt_id == attempt_id)
+                                    .order_by(ScoreEvent.id)).all()
+        assert [e.reason for e in events] == ["scored", "appeal"]
+        assert "changed" in events[1].note and events[1].old_score > events[1].new_score
 
     _sign_in(client, "applicant0@example.org")
     results = client.get(f"/attempts/{attempt_id}/results").text

@@ -69,7 +69,9 @@ def test_corrections_of_claims_labelled_false_are_human_parts(kind, entry):
     assert kind.human_parts(entry, answer) == [
         HumanPart("correction:c2", "correction", "It was finished in 1889.", "correction-basic",
                   context={"claim": "It was finished in 1899"})]
-    assert kind.human_part_keys(entry) == ["correction:c1", "correction:c2", "correction:c3"]
+    # Only the claims that are in fact false count a correction, answered or not.
+    false = [c for c, verdict in entry["gold"].items() if verdict == "false"]
+    assert false and [p.part for p in kind.scored_parts(entry)] == [f"correction:{c}" for c in false]
     assert kind.rubric_refs(entry) == [("correction_rubric", "correction-basic")]
 
 

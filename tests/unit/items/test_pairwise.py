@@ -80,7 +80,7 @@ def test_justification_is_a_human_part(kind, entry):
     answer = kind.parse_answer(entry, {"choice": "a", "justification": "A is shorter."})
     assert kind.human_parts(entry, answer) == [
         HumanPart("justification", "justification", "A is shorter.", "justification-basic")]
-    assert kind.human_part_keys(entry) == ["justification"]
+    assert [p.part for p in kind.scored_parts(entry)] == ["justification"]
     assert kind.rubric_refs(entry) == [("justification.rubric", "justification-basic")]
     assert not kind.is_complete(entry, {"choice": "a"})
     assert kind.is_complete(entry, answer)

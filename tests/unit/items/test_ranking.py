@@ -72,7 +72,7 @@ def test_presentation_is_a_seeded_permutation(kind, entry, orders):
 
 def test_no_human_parts_without_justification(kind, entry):
     assert kind.human_parts(entry, {"order": ["r1", "r2", "r3", "r4"]}) == []
-    assert kind.human_part_keys(entry) == []
+    assert kind.scored_parts(entry) == []
 
 
 def test_every_problem_is_reported(kind, entry):

@@ -51,10 +51,11 @@ def test_the_rewrite_is_a_human_part(kind, entry):
                   context={"original": "Its a good idea to backup."})]
     assert kind.human_parts(entry, {"text": " "}) == []
     assert kind.human_parts(entry, None) == []
-    assert kind.human_part_keys(entry) == ["rewrite"]
+    assert [p.part for p in kind.scored_parts(entry)] == ["rewrite"]
     entry["justification"] = {"prompt": "What did you change?", "rubric": "why"}
     assert kind.rubric_refs(entry) == [("justification.rubric", "why"), ("rubric", "rewrite-basic")]
-    assert kind.human_part_keys(entry) == ["justification", "rewrite"]
+    assert [(p.part, p.rubric) for p in kind.scored_parts(entry)] == [
+        ("justification", "why"), ("rewrite", "rewrite-basic")]
 
 
 def test_public_view_hides_the_reference(kind, entry, shown):

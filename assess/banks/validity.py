@@ -1,0 +1,132 @@
+"""The random-guess validity report of a blueprint, built from bank contents.
+
+Pure: it works on the loader's specs (``banks validate``) or on anything with the same
+``slug``, ``items`` and ``rubrics`` (bank entries and rubric definitions as stored with their
+versions), so an admin page can run it on imported banks too.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Protocol, Sequence
+
+from .. import items as item_types
+from ..core.scoring import TierRule
+from ..core.selection import Candidate, pool
+from ..core.validity import (DEFAULT_SAMPLES, GUESS_WARNING, GuessItem, GuessSection, TierOdds,
+                             tier_odds, worth_warning)
+from ..items.factcheck import FALSE
+from .rubrics import rubric_max_points
+
+
+class BankContent(Protocol):
+    slug: str
+    items: list[dict]
+    rubrics: list[dict]
+
+
+class NotComputable(ValueError):
+    """The report needs an item or bank whose content is not at hand."""
+
+
+def tier_rules(definition: Mapping) -> list[TierRule]:
+    """The blueprint's tiers, ranked by their order as the import ranks them."""
+    return [TierRule(slug=t["id"], name=t["name"], rank=i + 1,
+                     min_overall=t.get("min_overall", 0),
+                     min_skills=dict(t.get("min_skills") or {}),
+                     requires=tuple(t.get("requires") or ()), valid_days=t.get("valid_days"))
+            for i, t in enumerate(definition.get("tiers") or [])]
+
+
+def written_max(entry: Mapping, rubric_max: Mapping[str, float]) -> dict[str, float]:
+    """Max points of the human-graded parts an item asks for, by part kind.
+
+    A correction is asked for each claim whose gold label is false; a guesser writes none and
+    scores 0 on all of them.
+    """
+    written: dict[str, float] = {}
+    if entry.get("justification"):
+        written["justification"] = rubric_max[entry["justification"]["rubric"]]
+    if entry["type"] == "rewrite":
+        written["rewrite"] = rubric_max[entry["rubric"]]
+    if entry["type"] == "factcheck":
+        false_claims = sum(label == FALSE for label in entry["gold"].values())
+        if false_claims:
+            written["correction"] = false_claims * rubric_max[entry["correction_rubric"]]
+    return written
+
+
+def guess_item(bank: str, entry: Mapping, rubric_max: Mapping[str, float]) -> GuessItem:
+    kind = item_types.get(entry["type"])
+    distribution = kind.guess_distribution(entry)
+    if distribution is None:
+        raise NotComputable(f"item {bank}/{entry['id']} has too many possible answers to "
+                            f"enumerate")
+    return GuessItem(key=(bank, entry["id"]),
+                     skills=tuple(entry.get("skills") or kind.default_skills),
+                     auto=distribution, auto_max=kind.max_points(entry),
+                     written_max=written_max(entry, rubric_max))
+
+
+def guess_sections(definition: Mapping, banks: Iterable[BankContent]) -> list[GuessSection]:
+    """Each section's candidate pool, matched as the real draw matches it."""
+    banks = list(banks)
+    entries = {(b.slug, e["id"]): (b, e) for b in banks for e in b.items}
+    kinds = {name: item_types.get(name) for name in {e["type"] for _, e in entries.values()}}
+    candidates = [Candidate(key=key, bank=key[0], slug=key[1], type=entry["type"],
+                            skills=tuple(entry.get("skills") or kinds[entry["type"]].default_skills),
+                            tags=tuple(entry.get("tags") or ()))
+                  for key, (_, entry) in entries.items()]
+    rubric_max = {b.slug: {r["id"]: rubric_max_points(r) for r in b.rubrics} for b in banks}
+    loaded = {b.slug for b in banks}
+    items: dict[object, GuessItem] = {}
+    sections = []
+    for section in definition["sections"]:
+        selector = section["from"]
+        missing = [b for b in selector.get("banks", ()) if b not in loaded]
+        if missing:
+            raise NotComputable(f"section {section['id']!r} draws from {', '.join(missing)}, "
+                                f"whose items are not at hand")
+        matched = pool(selector, candidates)
+        if len(matched) < section["draw"]:
+            raise NotComputable(f"section {section['id']!r} draws {section['draw']} items but "
+                                f"only {len(matched)} are at hand")
+        for c in matched:
+            if c.key not in items:
+                items[c.key] = guess_item(c.bank, entries[c.key][1], rubric_max[c.bank])
+        sections.append(GuessSection(section["id"], section["draw"],
+                                     tuple(items[c.key] for c in matched)))
+    return sections
+
+
+def validity_report(definition: Mapping, banks: Iterable[BankContent], *, seed: int = 0,
+                    samples: int = DEFAULT_SAMPLES) -> list[TierOdds]:
+    """The chance a uniformly random guesser reaches each tier of the blueprint ``definition``
+    (``AssessmentSpec.definition``, also stored as ``AssessmentVersion.definition``).
+
+    Raises ``NotComputable`` when a section draws from items not among ``banks``.
+    """
+    rules = tier_rules(definition)
+    if not rules:
+        return []
+    return tier_odds(guess_sections(definition, banks), rules, seed=seed, samples=samples)
+
+
+def guess_lines(assessments: Sequence, banks: Sequence[BankContent], *, seed: int = 0,
+                samples: int = DEFAULT_SAMPLES) -> list[str]:
+    """What ``banks validate`` prints about guessing: a warning per tier a random guesser
+    reaches with probability above ``GUESS_WARNING``, a note per blueprint it cannot check,
+    and one summary line. ``assessments`` are ``AssessmentSpec``-like (slug, definition)."""
+    lines, checked, tiers = [], 0, 0
+    for spec in assessments:
+        try:
+            odds = validity_report(spec.definition, banks, seed=seed, samples=samples)
+        except NotComputable as exc:
+            lines.append(f"note: {spec.slug}: random-guess odds not computed: {exc}")
+            continue
+        checked += 1
+        tiers += len(odds)
+        lines += [f"warning: {spec.slug}: a random guesser reaches {o.name} with probability "
+                  f"{o.describe()}" for o in worth_warning(odds)]
+    if not any(line.startswith("warning") for line in lines):
+        lines.append(f"Random guessing reaches none of {tiers} tier(s) in {checked} "
+                     f"assessment(s) with probability above {GUESS_WARNING:.1%}.")
+    return lines

@@ -1,0 +1,128 @@
+"""Scoring an attempt: its auto-graded points and final written grades go through the pure
+rules in ``core/scoring``; the result, the tier and any change are recorded, and the
+certificate follows. Called from the services that finish an attempt, a grading task, an
+appeal or a regrade: nothing here commits."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..core import scoring
+from ..extensions import db
+from ..items import registry as item_types
+from ..models import (Assessment, Attempt, Certificate, GradingTask, Response, Rubric,
+                      RubricVersion, ScoreEvent)
+from . import certificates
+
+FINAL = "final"
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    scored: scoring.Scored
+    decision: scoring.TierDecision
+
+
+def item_scores(attempt: Attempt) -> list[scoring.ItemScore]:
+    tasks = {(task.response_id, task.part): task for task in db.session.scalars(
+        select(GradingTask).join(Response, Response.id == GradingTask.response_id)
+        .where(Response.attempt_id == attempt.id))}
+    items = []
+    for response in attempt.responses:
+        content = response.item_version.content
+        parts = [scoring.PartScore("auto", response.auto_points or 0.0,
+                                   response.max_points or 0.0)]
+        for slot in item_types.get(content["type"]).scored_parts(content):
+            task = tasks.get((response.id, slot.part))
+            if task is None:  # left empty: no task, zero points of the rubric's maximum
+                parts.append(scoring.PartScore(slot.kind, 0.0, _rubric_max(response, slot.rubric)))
+            else:
+                final = task.status == FINAL
+                parts.append(scoring.PartScore(slot.kind, task.final_points if final else None,
+                                               task.max_points, final))
+        items.append(scoring.ItemScore(response.position, response.section_slug,
+                                       tuple(content.get("skills") or ()), tuple(parts)))
+    return items
+
+
+def _rubric_max(response: Response, slug: str) -> float:
+    bank_id = response.item_version.item.bank_id
+    return db.session.scalar(
+        select(RubricVersion.max_points).join(Rubric, Rubric.id == RubricVersion.rubric_id)
+        .where(Rubric.bank_id == bank_id, Rubric.slug == slug)
+        .order_by(RubricVersion.version.desc()).limit(1)) or 0.0
+
+
+def rules_of(attempt: Attempt) -> list[scoring.TierRule]:
+    return [rule_of(tier) for tier in attempt.assessment_version.tiers]
+
+
+def rule_of(tier) -> scoring.TierRule:
+    return scoring.TierRule(tier.slug, tier.name, tier.rank, tier.min_overall,
+                            dict(tier.min_skills or {}), tuple(tier.requires or ()),
+                            tier.valid_days)
+
+
+def ladders() -> dict[str, dict[str, int]]:
+    return {assessment.slug: {tier.slug: tier.rank for tier in assessment.latest.tiers}
+            for assessment in db.session.scalars(select(Assessment)) if assessment.versions}
+
+
+def held_by(user_id: int, *, besides_attempt: int | None = None) -> list[scoring.Held]:
+    rows = db.session.execute(
+        select(Certificate, Assessment.slug).join(Assessment,
+                                                  Assessment.id == Certificate.assessment_id)
+        .where(Certificate.user_id == user_id, Certificate.attempt_id != (besides_attempt or 0)))
+    return [scoring.Held(slug, cert.tier_slug, cert.valid_until, cert.revoked_at is not None)
+            for cert, slug in rows]
+
+
+def breakdown(attempt: Attempt, now: datetime) -> Breakdown:
+    scored = scoring.score(item_scores(attempt))
+    decision = scoring.decide_tier(scored, rules_of(attempt),
+                                   held_by(attempt.user_id, besides_attempt=attempt.id),
+                                   ladders(), now)
+    return Breakdown(scored, decision)
+
+
+def score_attempt(attempt: Attempt, now: datetime, *, reason: str = "scored",
+                  actor_id: int | None = None, note: str = "",
+                  always_log: bool = False) -> scoring.ScoreChange | None:
+    """Score (or rescore) a finished timed attempt once every written part is final. Returns
+    the change, or None while grading is pending. Logs a ScoreEvent when anything changed,
+    or always when ``always_log`` (an appeal decision is recorded even if it changes nothing)."""
+    if attempt.assessment_version.mode != "timed" or attempt.status in ("in_progress", "void"):
+        return None
+    result = breakdown(attempt, now)
+    if result.scored.pending:
+        attempt.status = "awaiting_grading"
+        return None
+    first = attempt.status != "scored"
+    tier = result.decision.tier
+    change = scoring.ScoreChange(attempt.score, result.scored.overall, attempt.tier_slug,
+                                 tier.slug if tier else None)
+    attempt.status = "scored"
+    attempt.score = result.scored.overall
+    attempt.sub_scores = {skill: share.share for skill, share in result.scored.by_skill.items()
+                          if share.share is not None}
+    attempt.tier_slug = change.new_tier
+    if first:
+        attempt.scored_at = now
+    if first or change.changed or always_log:
+        db.session.add(ScoreEvent(
+            attempt_id=attempt.id, actor_id=actor_id, reason="scored" if first else reason,
+            note=(note + (" " if note else "") + change.describe()).strip(),
+            old_score=change.old_score, new_score=change.new_score,
+            old_tier=change.old_tier, new_tier=change.new_tier, created_at=now))
+    certificates.follow_score(attempt, tier, result.scored, now, changed=first or change.changed)
+    return change
+
+
+def score_if_complete(attempt_id: int, now: datetime) -> scoring.ScoreChange | None:
+    """After a grading task became final: score its attempt when it was the last one."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.status != "awaiting_grading":
+        return None
+    return score_attempt(attempt, now)
