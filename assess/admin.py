@@ -1,13 +1,16 @@
-"""Administration: accounts and their exam-time accommodations."""
+"""Administration: accounts and their exam-time accommodations, and regrading after a
+corrected gold key."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SubmitField
+from wtforms import DecimalField, HiddenField, IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
 
-from .auth import attach_error, role_required
-from .services import ServiceError, accounts
+from . import clock
+from .auth import attach_error, role_required, session_user_id
+from .services import ServiceError, accounts, regrade
+from .services.banks import GUESS_WARNING, guessing_reports
 from .services.accounts import MAX_EXTRA_MINUTES, MAX_MULTIPLIER
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -48,3 +51,47 @@ def accommodation(user_id: int):
             return redirect(url_for(".users"))
     return render_template("admin/accommodation.html", form=form, user=user), \
         422 if form.errors or form.form_errors else 200
+
+
+class RegradeForm(FlaskForm):
+    item = HiddenField(validators=[InputRequired()])
+    submit = SubmitField("Apply: rescore these attempts")
+
+
+@bp.get("/regrade")
+@role_required("admin")
+def regrade_page():
+    item = request.args.get("item", "").strip()
+    plan = None
+    if item:
+        try:
+            plan = regrade.plan(item, clock.now())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+    return render_template("admin/regrade.html", outdated=regrade.outdated_items(), plan=plan,
+                           form=RegradeForm(item=item))
+
+
+@bp.post("/regrade")
+@role_required("admin")
+def regrade_apply():
+    form = RegradeForm()
+    if not form.validate_on_submit():
+        flash("Choose an item to regrade.", "error")
+        return redirect(url_for(".regrade_page"))
+    try:
+        done = regrade.apply(form.item.data, session_user_id(), clock.now())
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".regrade_page", item=form.item.data))
+    flash(f"Regraded {form.item.data}: {done.checked} answer(s) graded again, "
+          f"{len(done.changes)} attempt(s) rescored, each change logged; certificates "
+          "were reissued or revoked to match.", "success")
+    return redirect(url_for(".regrade_page"))
+
+
+@bp.get("/assessments")
+@role_required("admin")
+def assessments():
+    return render_template("admin/assessments.html", reports=guessing_reports(),
+                           threshold=GUESS_WARNING)

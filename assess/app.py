@@ -44,7 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import admin, auth, errors, exam, grading, health, main, templating
+    from . import admin, auth, credentials_views, errors, exam, grading, health, main, templating
     from .cli import register_cli
 
     app.register_blueprint(auth.bp)
@@ -53,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(exam.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(grading.bp)
+    app.register_blueprint(credentials_views.bp)
     errors.init_app(app)
     templating.init_app(app)
     register_cli(app)

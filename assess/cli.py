@@ -9,7 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from . import clock
 from .banks.errors import BankFilesInvalid
-from .services import ServiceError, accounts, attempts
+from .services import ServiceError, accounts, attempts, certificates
 from .services import banks as bank_service
 
 banks_cli = AppGroup("banks", help="Validate and import question banks and blueprints.")
@@ -33,6 +33,9 @@ def validate_command(paths: tuple[str, ...]) -> None:
         sys.exit(1)
     click.echo(f"OK: {len(loaded.files)} file(s), {len(loaded.banks)} bank(s) with {items} "
                f"item(s), {len(loaded.assessments)} assessment(s).")
+    # Warnings only: a tier that guessing can reach is a design problem, not a broken file.
+    for line in bank_service.guessing_report(loaded):
+        click.echo(line, err=line.startswith("warning:"))
 
 
 @banks_cli.command("import")
@@ -93,6 +96,9 @@ def demo_command() -> None:
     click.echo("Demo accounts (local use only):")
     for account in accounts.ensure_demo_users(clock.now()):
         click.echo(f"  {account.role:<10} {account.email:<24} password: {account.password}")
+    key = certificates.signing_key(clock.now())
+    click.echo(f"Certificates are signed with {key.kid} (instance keys; rotate with "
+               "`flask --app assess keys generate`).")
 
 
 @click.command("sweep")
@@ -120,6 +126,10 @@ def accommodate_command(email: str, extra_minutes: int, multiplier: float) -> No
 
 
 def register_cli(app: Flask) -> None:
+    from .cli_credentials import certificates_cli, keys_cli, regrade_command
+    app.cli.add_command(keys_cli)
+    app.cli.add_command(certificates_cli)
+    app.cli.add_command(regrade_command)
     app.cli.add_command(sweep_command)
     app.cli.add_command(banks_cli)
     app.cli.add_command(users_cli)

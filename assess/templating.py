@@ -3,6 +3,7 @@ from datetime import datetime
 
 from flask import Flask
 
+from .core.scoring import percent as as_percent
 from .rendering import safe
 
 
@@ -12,3 +13,7 @@ def init_app(app: Flask) -> None:
     @app.template_filter("when")
     def when(value: datetime | None) -> str:
         return value.strftime("%d %b %Y, %H:%M UTC") if value else ""
+
+    @app.template_filter("percent")
+    def percent(value: float | None) -> str:
+        return "—" if value is None else as_percent(value)

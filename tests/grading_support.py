@@ -1,8 +1,12 @@
 """Finished attempts with written answers, for grading tests."""
 from __future__ import annotations
 
+import shutil
+
+import yaml
+
 from exam_support import gold_answer
-from helpers import FIXED_NOW
+from helpers import BANKS, FIXED_NOW
 
 SCREENING = "general-screening"
 
@@ -41,3 +45,16 @@ def bottom_levels(app, task_id: int) -> dict[str, str]:
         rubric = db.session.get(GradingTask, task_id).rubric_version.definition
         return {c["id"]: f"{min(level['points'] for level in c['levels']):g}"
                 for c in rubric["criteria"]}
+
+
+def corrected_banks(tmp_path, item_slug, new_gold):
+    """A copy of the shipped banks with one starter item's gold key replaced."""
+    folder = tmp_path / "banks"
+    shutil.copytree(BANKS, folder)
+    path = folder / "starter.yaml"
+    bank = yaml.safe_load(path.read_text())
+    for entry in bank["items"]:
+        if entry["id"] == item_slug:
+            entry["gold"] = new_gold
+    path.write_text(yaml.safe_dump(bank, allow_unicode=True, sort_keys=False))
+    return folder

@@ -13,7 +13,6 @@ from ..core.scoring import TierRule
 from ..core.selection import Candidate, pool
 from ..core.validity import (DEFAULT_SAMPLES, GUESS_WARNING, GuessItem, GuessSection, TierOdds,
                              tier_odds, worth_warning)
-from ..items.factcheck import FALSE
 from .rubrics import rubric_max_points
 
 
@@ -37,21 +36,17 @@ def tier_rules(definition: Mapping) -> list[TierRule]:
 
 
 def written_max(entry: Mapping, rubric_max: Mapping[str, float]) -> dict[str, float]:
-    """Max points of the human-graded parts an item asks for, by part kind.
-
-    A correction is asked for each claim whose gold label is false; a guesser writes none and
-    scores 0 on all of them.
-    """
+    """Max points of the human-graded parts every answer is scored on (``scored_parts``: a
+    fact-check's corrections count for each claim that is in fact false), by part kind."""
     written: dict[str, float] = {}
-    if entry.get("justification"):
-        written["justification"] = rubric_max[entry["justification"]["rubric"]]
-    if entry["type"] == "rewrite":
-        written["rewrite"] = rubric_max[entry["rubric"]]
-    if entry["type"] == "factcheck":
-        false_claims = sum(label == FALSE for label in entry["gold"].values())
-        if false_claims:
-            written["correction"] = false_claims * rubric_max[entry["correction_rubric"]]
+    for part in item_types.get(entry["type"]).scored_parts(entry):
+        written[part.kind] = written.get(part.kind, 0.0) + rubric_max[part.rubric]
     return written
+
+
+def skills(entry: Mapping) -> tuple[str, ...]:
+    """As the import records them: the type's default skills when the entry names none."""
+    return tuple(entry.get("skills") or item_types.get(entry["type"]).default_skills)
 
 
 def guess_item(bank: str, entry: Mapping, rubric_max: Mapping[str, float]) -> GuessItem:
@@ -60,21 +55,17 @@ def guess_item(bank: str, entry: Mapping, rubric_max: Mapping[str, float]) -> Gu
     if distribution is None:
         raise NotComputable(f"item {bank}/{entry['id']} has too many possible answers to "
                             f"enumerate")
-    return GuessItem(key=(bank, entry["id"]),
-                     skills=tuple(entry.get("skills") or kind.default_skills),
-                     auto=distribution, auto_max=kind.max_points(entry),
-                     written_max=written_max(entry, rubric_max))
+    return GuessItem(key=(bank, entry["id"]), skills=skills(entry), auto=distribution,
+                     auto_max=kind.max_points(entry), written_max=written_max(entry, rubric_max))
 
 
 def guess_sections(definition: Mapping, banks: Iterable[BankContent]) -> list[GuessSection]:
     """Each section's candidate pool, matched as the real draw matches it."""
     banks = list(banks)
-    entries = {(b.slug, e["id"]): (b, e) for b in banks for e in b.items}
-    kinds = {name: item_types.get(name) for name in {e["type"] for _, e in entries.values()}}
+    entries = {(b.slug, e["id"]): e for b in banks for e in b.items}
     candidates = [Candidate(key=key, bank=key[0], slug=key[1], type=entry["type"],
-                            skills=tuple(entry.get("skills") or kinds[entry["type"]].default_skills),
-                            tags=tuple(entry.get("tags") or ()))
-                  for key, (_, entry) in entries.items()]
+                            skills=skills(entry), tags=tuple(entry.get("tags") or ()))
+                  for key, entry in entries.items()]
     rubric_max = {b.slug: {r["id"]: rubric_max_points(r) for r in b.rubrics} for b in banks}
     loaded = {b.slug for b in banks}
     items: dict[object, GuessItem] = {}
@@ -91,7 +82,7 @@ def guess_sections(definition: Mapping, banks: Iterable[BankContent]) -> list[Gu
                                 f"only {len(matched)} are at hand")
         for c in matched:
             if c.key not in items:
-                items[c.key] = guess_item(c.bank, entries[c.key][1], rubric_max[c.bank])
+                items[c.key] = guess_item(c.bank, entries[c.key], rubric_max[c.bank])
         sections.append(GuessSection(section["id"], section["draw"],
                                      tuple(items[c.key] for c in matched)))
     return sections

@@ -191,15 +191,6 @@ def minimum_met(share: float | None, minimum: float, *, unmeasured_ok: bool) -> 
     return reaches(share, minimum)
 
 
-def meets_minimums(rule: TierRule, overall: float | None,
-                   skills: Mapping[str, float | None]) -> bool:
-    """Whether the score minimums of ``rule`` hold, prerequisites aside: the fast path of
-    ``check_rule`` for callers that test many scores (the validity report)."""
-    return minimum_met(overall, rule.min_overall, unmeasured_ok=True) and all(
-        minimum_met(skills.get(skill), minimum, unmeasured_ok=False)
-        for skill, minimum in rule.min_skills.items())
-
-
 def _minimum(label: str, share: float | None, minimum: float, *, unmeasured_ok: bool) -> Check:
     met = minimum_met(share, minimum, unmeasured_ok=unmeasured_ok)
     if share is None:
@@ -215,7 +206,8 @@ def _prerequisite(requirement: str, held: Sequence[Held], ladders: Mapping[str, 
     label = f"Requires {assessment}: {tier}"
     ladder = ladders.get(assessment)
     if ladder is None:
-        return Check(label, False, requirement, None, f"{label} — unknown assessment {assessment!r}")
+        return Check(label, False, requirement, None,
+                     f"{label} — unknown assessment {assessment!r}")
     if tier not in ladder:
         return Check(label, False, requirement, None,
                      f"{label} — {assessment!r} has no tier {tier!r}")

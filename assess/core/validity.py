@@ -1,7 +1,7 @@
 """How likely an applicant who answers at random is to reach each tier of an assessment.
 
 The guesser clicks every control uniformly at random (each item's ``guess_distribution``) and
-writes nothing, so scores 0 on human-graded parts whose points still count in the maximum.
+writes nothing, so scores 0 on human-graded parts, whose points still count in the maximum.
 Prerequisites of a tier are assumed held: the report asks only whether guessing can pass the
 score minimums. Skills are attributed exactly as in ``scoring``.
 
@@ -11,9 +11,9 @@ are drawn together as a group (a draw never repeats an item) and every draw of t
 listed with its probability, up to ``DRAW_LIMIT`` draws; a section on its own is summed over
 its equally likely subsets without listing them. Groups are independent, so their
 distributions convolve; partial sums whose outcome is already certain, whatever the groups
-still to come add, are set aside, so hopeless tiers cost almost nothing. A tier that would
-need more draws, or a convolution of more than ``WORK_LIMIT`` pairs of states, is estimated
-by seeded Monte Carlo instead and reported with its standard error and a 95% Wilson interval.
+still to come add, are set aside, so hopeless tiers cost almost nothing. A tier that needs
+more draws or more than ``WORK_LIMIT`` steps is estimated by seeded Monte Carlo instead,
+reported with its standard error and a 95% Wilson interval.
 """
 from __future__ import annotations
 
@@ -22,19 +22,21 @@ import random
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate, combinations
-from typing import Iterator, Mapping, Sequence
+from operator import add
+from typing import Callable, Iterator, Mapping, Sequence
 
-from .scoring import (AUTO, PART_SKILLS, PLACES, TierRule, meets_minimums, part_skills,
-                      share_of)
+from .scoring import AUTO, PLACES, TierRule, minimum_met, part_skills, share_of
 
 GUESS_WARNING = 0.001  # a tier a guesser reaches more often than this is worth a warning
-DRAW_LIMIT = 2000  # draws of one group of sections enumerated exactly
-WORK_LIMIT = 2_000_000  # state pairs one convolution step may combine
+DRAW_LIMIT = 2000  # draws of one group of sections listed exactly
+WORK_LIMIT = 1_000_000  # state combinations one tier's exact answer may take
 DEFAULT_SAMPLES = 200_000
 Z95 = 1.959964
+SCALE = 10 ** PLACES  # points are counted in millionths, so that sums are exact integers
 
-State = tuple[float, ...]  # points per quantity, then max points per quantity (see _quantities)
+State = tuple[int, ...]  # points per quantity, then max points per quantity (see _Model)
 Distribution = dict[State, float]
+Checks = list[tuple[int, float, bool]]  # (quantity index, minimum, unmeasured may pass)
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,6 @@ def _pct(probability: float) -> str:
     return f"{probability * 100:.3g}%"
 
 
-class TooLarge(Exception):
-    """The exact computation would take too long: fall back to Monte Carlo."""
-
-
 def tier_odds(sections: Sequence[GuessSection], rules: Sequence[TierRule], *, seed: int = 0,
               samples: int = DEFAULT_SAMPLES, draw_limit: int = DRAW_LIMIT,
               monte_carlo: bool = False) -> list[TierOdds]:
@@ -101,7 +99,8 @@ def tier_odds(sections: Sequence[GuessSection], rules: Sequence[TierRule], *, se
             pass
     sampled = [rule for rule in rules if rule.slug not in odds]
     if sampled:
-        odds.update((o.slug, o) for o in _monte_carlo(sections, sampled, seed, samples))
+        odds.update((o.slug, o) for o in _monte_carlo(sections, sampled, seed, samples,
+                                                      draw_limit))
     return [odds[rule.slug] for rule in rules]
 
 
@@ -110,59 +109,84 @@ def worth_warning(odds: Sequence[TierOdds], threshold: float = GUESS_WARNING
     return [o for o in odds if o.probability > threshold]
 
 
-# ---- the quantities a rule looks at ----------------------------------------------------------
+# ---- what the rules look at -------------------------------------------------------------------
 
-def _quantities(rules: Sequence[TierRule]) -> tuple[str | None, ...]:
-    """``None`` for the overall score, then every skill the rules set a minimum for."""
-    return (None, *sorted({s for r in rules for s in r.min_skills}))
-
-
-def _shares(state: State, n: int) -> list[float | None]:
-    return [share_of(state[i], state[n + i]) for i in range(n)]
+class TooLarge(Exception):
+    """The exact computation would take too long."""
 
 
-def _meets(rule: TierRule, shares: Sequence[float | None],
-           quantities: Sequence[str | None]) -> bool:
-    return meets_minimums(rule, shares[0], dict(zip(quantities[1:], shares[1:])))
+class _Budget:
+    def __init__(self, steps: int):
+        self.left = steps
+
+    def spend(self, steps: int) -> None:
+        self.left -= steps
+        if self.left < 0:
+            raise TooLarge
 
 
-def _counts_towards(item: GuessItem, quantities: Sequence[str | None]) -> list[int]:
-    """Indexes of the quantities the item's auto points count towards."""
-    skills = set(part_skills(AUTO, item.skills)) if item.auto_max else set()
-    return [i for i, q in enumerate(quantities) if q is None or q in skills]
+class _Model:
+    """The overall score (index 0) and every skill the rules set a minimum for; each item's
+    distribution over their points and maximums, in millionths of a point."""
+
+    def __init__(self, rules: Sequence[TierRule]):
+        self.quantities: tuple[str | None, ...] = (
+            None, *sorted({s for r in rules for s in r.min_skills}))
+        self.n = len(self.quantities)
+        self.zero: State = (0,) * (2 * self.n)
+        self._items: dict[object, Distribution] = {}
+
+    def checks(self, rule: TierRule) -> Checks:
+        """One check per minimum: only the overall score may pass unmeasured (see scoring)."""
+        return [(0, rule.min_overall, True)] + [
+            (self.quantities.index(skill), minimum, False)
+            for skill, minimum in rule.min_skills.items()]
+
+    def item(self, item: GuessItem) -> Distribution:
+        if item.key not in self._items:
+            self._items[item.key] = self._distribution(item)
+        return self._items[item.key]
+
+    def _distribution(self, item: GuessItem) -> Distribution:
+        skills = set(part_skills(AUTO, item.skills)) if item.auto_max else set()
+        counted = [q is None or q in skills for q in self.quantities]
+        maxes = [item.auto_max if c else 0.0 for c in counted]
+        for kind, max_points in item.written_max.items():
+            towards = part_skills(kind, item.skills)
+            for i, q in enumerate(self.quantities):
+                if q is None or q in towards:
+                    maxes[i] += max_points
+        tail = tuple(_millionths(m) for m in maxes)
+        result: Distribution = {}
+        for points, probability in item.auto.items():
+            state = tuple(_millionths(points) if c else 0 for c in counted) + tail
+            result[state] = result.get(state, 0.0) + probability
+        return result
 
 
-def _max_vector(item: GuessItem, quantities: Sequence[str | None]) -> list[float]:
-    maxes = [0.0] * len(quantities)
-    for i in _counts_towards(item, quantities):
-        maxes[i] += item.auto_max
-    for kind, max_points in item.written_max.items():
-        for i, q in enumerate(quantities):
-            if max_points and (q is None or q == PART_SKILLS[kind]):
-                maxes[i] += max_points
-    return maxes
+def _millionths(points: float) -> int:
+    return round(points * SCALE)
 
 
-def _item_distribution(item: GuessItem, quantities: Sequence[str | None]) -> Distribution:
-    counted, maxes = _counts_towards(item, quantities), tuple(_max_vector(item, quantities))
-    result: Distribution = {}
-    for points, probability in item.auto.items():
-        key = tuple(points if i in counted else 0.0 for i in range(len(quantities))) + maxes
-        result[key] = result.get(key, 0.0) + probability
-    return result
+def _met(checks: Checks, shares: Sequence[float | None]) -> bool:
+    return all(minimum_met(shares[i], minimum, unmeasured_ok=ok) for i, minimum, ok in checks)
 
 
 # ---- exact -----------------------------------------------------------------------------------
 
-def _convolve(a: Distribution, b: Distribution) -> Distribution:
-    if len(a) * len(b) > WORK_LIMIT:
-        raise TooLarge
+def _convolve(a: Distribution, b: Distribution, budget: _Budget) -> Distribution:
+    budget.spend(len(a) * len(b))
     result: Distribution = {}
     for sa, pa in a.items():
         for sb, pb in b.items():
-            key = tuple(round(x + y, PLACES) for x, y in zip(sa, sb))
-            result[key] = result.get(key, 0.0) + pa * pb
+            state = tuple(map(add, sa, sb))
+            result[state] = result.get(state, 0.0) + pa * pb
     return result
+
+
+def _mix(into: Distribution, weight: float, dist: Distribution) -> None:
+    for state, p in dist.items():
+        into[state] = into.get(state, 0.0) + weight * p
 
 
 def _groups(sections: Sequence[GuessSection]) -> list[list[GuessSection]]:
@@ -190,145 +214,139 @@ def _draws(sections: Sequence[GuessSection], taken: frozenset = frozenset(),
         raise ValueError(f"section {first.slug!r} may run out of items to draw")
     ways = math.comb(len(available), first.draw)
     for chosen in combinations(available, first.draw):
-        keys = taken | {item.key for item in chosen}
-        for probability, later in _draws(rest, keys):
+        for probability, later in _draws(rest, taken | {item.key for item in chosen}):
             yield probability / ways, chosen + later
 
 
-def _add(into: Distribution, weight: float, dist: Distribution) -> None:
-    for state, p in dist.items():
-        into[state] = into.get(state, 0.0) + weight * p
-
-
-def _choose(section: GuessSection, dist, zero: State) -> Distribution:
-    """One section's sum over its uniformly drawn subset, without listing the subsets: after
-    each item, ``chosen[k]`` holds the summed distributions of every k-subset so far."""
-    chosen: list[Distribution] = [{zero: 1.0}] + [{} for _ in range(section.draw)]
+def _choose(section: GuessSection, model: _Model, budget: _Budget) -> Distribution:
+    """One section's total over its equally likely subsets, without listing them: after each
+    item, ``chosen[k]`` sums the distributions of every k-subset so far."""
+    chosen: list[Distribution] = [{model.zero: 1.0}] + [{} for _ in range(section.draw)]
     for item in section.pool:
         for k in range(section.draw - 1, -1, -1):
             if chosen[k]:
-                _add(chosen[k + 1], 1.0, _convolve(chosen[k], dist(item)))
+                _mix(chosen[k + 1], 1.0, _convolve(chosen[k], model.item(item), budget))
     ways = math.comb(len(section.pool), section.draw)
     return {state: p / ways for state, p in chosen[-1].items()}
 
 
-def _group_distribution(group: Sequence[GuessSection], dist, zero: State,
+def _group_distribution(group: Sequence[GuessSection], model: _Model, budget: _Budget,
                         draw_limit: int) -> Distribution:
     if len(group) == 1:
-        return _choose(group[0], dist, zero)
+        return _choose(group[0], model, budget)
     if math.prod(math.comb(len(s.pool), s.draw) for s in group) > draw_limit:
         raise TooLarge
     mixed: Distribution = {}
     for probability, items in _draws(group):
-        drawn: Distribution = {zero: 1.0}
+        drawn: Distribution = {model.zero: 1.0}
         for item in items:
-            drawn = _convolve(drawn, dist(item))
-        _add(mixed, probability, drawn)
+            drawn = _convolve(drawn, model.item(item), budget)
+        _mix(mixed, probability, drawn)
     return mixed
 
 
-def _verdict(rule: TierRule, state: State, low: State, high: State,
-             quantities: Sequence[str | None]) -> bool | None:
+def _verdict(checks: Checks, state: State, low: State, high: State, n: int) -> bool | None:
     """Whether the rule is met whatever the groups still to come add (``low``..``high`` per
-    coordinate); ``None`` while that is still open. A share never exceeds 1, and an unmeasured
+    coordinate); ``None`` while that is open. A share never exceeds 1, and an unmeasured
     quantity fares no better than a share of 0."""
-    n = len(quantities)
-    best, worst = [], []
-    for i in range(n):
+    certain = True
+    for i, minimum, unmeasured_ok in checks:
         least_max, most_max = state[n + i] + low[n + i], state[n + i] + high[n + i]
-        if not most_max:  # certainly unmeasured
-            best.append(None)
+        if not most_max:
+            best = None
         else:
-            best.append(min(1.0, share_of(state[i] + high[i], least_max)) if least_max else 1.0)
-        worst.append(share_of(state[i] + low[i], most_max) if least_max else None)
-    if _meets(rule, worst, quantities):
-        return True
-    if not _meets(rule, best, quantities):
-        return False
-    return None
+            best = min(1.0, share_of(state[i] + high[i], least_max)) if least_max else 1.0
+        worst = share_of(state[i] + low[i], most_max) if least_max else None
+        if not minimum_met(best, minimum, unmeasured_ok=unmeasured_ok):
+            return False
+        certain = certain and minimum_met(worst, minimum, unmeasured_ok=unmeasured_ok)
+    return True if certain else None
 
 
 def _exact(sections: Sequence[GuessSection], rule: TierRule, draw_limit: int) -> float:
-    """Convolve the groups one by one, setting aside every partial sum whose outcome is already
-    certain, so that hopeless (or certain) tiers cost almost nothing."""
-    quantities = _quantities([rule])
-    zero = tuple(0.0 for _ in range(2 * len(quantities)))
-    cache: dict[object, Distribution] = {}
-
-    def dist(item: GuessItem) -> Distribution:
-        if item.key not in cache:
-            cache[item.key] = _item_distribution(item, quantities)
-        return cache[item.key]
-
-    groups = [_group_distribution(g, dist, zero, draw_limit) for g in _groups(sections)]
-    lows, highs = [zero], [zero]  # bounds of what the groups from here on add, last first
+    model, budget = _Model([rule]), _Budget(WORK_LIMIT)
+    checks = model.checks(rule)
+    groups = [_group_distribution(g, model, budget, draw_limit) for g in _groups(sections)]
+    # What the groups from step k on can add at least and at most, per coordinate.
+    lows, highs = [model.zero], [model.zero]
     for group in reversed(groups):
-        lows.append(tuple(l + min(s[j] for s in group) for j, l in enumerate(lows[-1])))
-        highs.append(tuple(h + max(s[j] for s in group) for j, h in enumerate(highs[-1])))
-    reached, open_states = 0.0, {zero: 1.0}
+        lows.insert(0, tuple(map(add, lows[0], map(min, zip(*group)))))
+        highs.insert(0, tuple(map(add, highs[0], map(max, zip(*group)))))
+    reached, open_states = 0.0, {model.zero: 1.0}
     for step in range(len(groups) + 1):
-        low, high = lows[len(groups) - step], highs[len(groups) - step]
+        budget.spend(len(open_states))
         still_open: Distribution = {}
         for state, p in open_states.items():
-            verdict = _verdict(rule, state, low, high, quantities)
+            verdict = _verdict(checks, state, lows[step], highs[step], model.n)
             if verdict is None:
                 still_open[state] = p
             elif verdict:
                 reached += p
-        if step == len(groups) or not still_open:
+        if not still_open:
             break
-        open_states = _convolve(still_open, groups[step])
+        open_states = _convolve(still_open, groups[step], budget)
     return min(1.0, round(reached, 12))
 
 
 # ---- Monte Carlo -----------------------------------------------------------------------------
 
+MIXTURE_WORK = 200_000  # steps spent on a group's exact mixture before sampling it item by item
+
+
 @dataclass(frozen=True)
-class _Sampler:
-    counted: tuple[int, ...]
-    maxes: tuple[float, ...]
-    values: tuple[float, ...]
+class _Table:
+    """A distribution to sample from by inverse transform."""
+
+    states: tuple[State, ...]
     cumulative: tuple[float, ...]
 
     @classmethod
-    def of(cls, item: GuessItem, quantities: Sequence[str | None]) -> _Sampler:
-        values = tuple(item.auto)
-        return cls(tuple(_counts_towards(item, quantities)),
-                   tuple(_max_vector(item, quantities)), values,
-                   tuple(accumulate(item.auto[v] for v in values)))
+    def of(cls, dist: Distribution) -> _Table:
+        return cls(tuple(dist), tuple(accumulate(dist.values())))
 
-    def points(self, rng: random.Random) -> float:
+    def sample(self, rng: random.Random) -> State:
         index = bisect_right(self.cumulative, rng.random() * self.cumulative[-1])
-        return self.values[min(index, len(self.values) - 1)]
+        return self.states[min(index, len(self.states) - 1)]
+
+
+def _group_sampler(group: Sequence[GuessSection], model: _Model,
+                   draw_limit: int) -> Callable[[random.Random], State]:
+    """Samples a group's total from its exact mixture when that is cheap, else by drawing
+    items as ``selection.draw`` does and sampling each item's points."""
+    try:
+        return _Table.of(_group_distribution(group, model, _Budget(MIXTURE_WORK),
+                                             draw_limit)).sample
+    except TooLarge:
+        pass
+    tables = {item.key: _Table.of(model.item(item)) for s in group for item in s.pool}
+
+    def sample(rng: random.Random) -> State:
+        taken: set = set()
+        total = model.zero
+        for section in group:
+            available = [item.key for item in section.pool if item.key not in taken]
+            for key in rng.sample(available, section.draw):
+                taken.add(key)
+                total = tuple(map(add, total, tables[key].sample(rng)))
+        return total
+    return sample
 
 
 def _monte_carlo(sections: Sequence[GuessSection], rules: Sequence[TierRule], seed: int,
-                 samples: int) -> list[TierOdds]:
-    """Sample a draw as ``selection.draw`` makes it, then each drawn item's points."""
+                 samples: int, draw_limit: int) -> list[TierOdds]:
     rng = random.Random(seed)
-    quantities = _quantities(rules)
-    n = len(quantities)
-    samplers = {item.key: _Sampler.of(item, quantities)
-                for section in sections for item in section.pool}
+    model = _Model(rules)
+    samplers = [_group_sampler(g, model, draw_limit) for g in _groups(sections)]
+    checks = [model.checks(rule) for rule in rules]
+    n = model.n
     hits = [0] * len(rules)
     for _ in range(samples):
-        taken: set = set()
-        state = [0.0] * (2 * n)
-        for section in sections:
-            available = [item.key for item in section.pool if item.key not in taken]
-            if len(available) < section.draw:
-                raise ValueError(f"section {section.slug!r} may run out of items to draw")
-            for key in rng.sample(available, section.draw):
-                taken.add(key)
-                sampler = samplers[key]
-                points = sampler.points(rng)
-                for i in sampler.counted:
-                    state[i] += points
-                for i, max_points in enumerate(sampler.maxes):
-                    state[n + i] += max_points
-        shares = _shares(tuple(state), n)
-        for r, rule in enumerate(rules):
-            hits[r] += _meets(rule, shares, quantities)
+        state = model.zero
+        for sample in samplers:
+            state = tuple(map(add, state, sample(rng)))
+        shares = [share_of(state[i], state[n + i]) for i in range(n)]
+        for r, rule_checks in enumerate(checks):
+            hits[r] += _met(rule_checks, shares)
     return [_estimate(rule, hit, samples) for rule, hit in zip(rules, hits)]
 
 
@@ -340,5 +358,6 @@ def _estimate(rule: TierRule, hits: int, samples: int) -> TierOdds:
     centre = (p + z2 / (2 * samples)) / (1 + z2 / samples)
     spread = Z95 * math.sqrt(p * (1 - p) / samples + z2 / (4 * samples * samples)) \
         / (1 + z2 / samples)
-    return TierOdds(rule.slug, rule.name, p, "monte_carlo", stderr, samples,
-                    (max(0.0, centre - spread), min(1.0, centre + spread)))
+    low = 0.0 if hits == 0 else max(0.0, centre - spread)
+    high = 1.0 if hits == samples else min(1.0, centre + spread)
+    return TierOdds(rule.slug, rule.name, p, "monte_carlo", stderr, samples, (low, high))

@@ -122,5 +122,12 @@ def users_page() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.role, User.email)))
 
 
+def admin_by_email(email: str) -> User:
+    user = find_by_email(email)
+    if user is None or not user.has_role("admin"):
+        raise ServiceError(f"No admin account {email!r}.", code="not_found", status=404)
+    return user
+
+
 def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)

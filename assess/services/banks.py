@@ -13,6 +13,8 @@ from .. import items as item_types
 from ..banks.errors import BankFilesInvalid
 from ..banks.loader import AssessmentSpec, BankSpec, Loaded, content_hash, load
 from ..banks.rubrics import rubric_markdown_fields, rubric_max_points
+from ..banks.validity import NotComputable, guess_lines, validity_report
+from ..core.validity import DEFAULT_SAMPLES, GUESS_WARNING, TierOdds
 from ..core.selection import Candidate
 from ..extensions import db
 from ..models import (Assessment, AssessmentSection, AssessmentVersion, Bank, Item, ItemVersion,
@@ -51,6 +53,12 @@ def validate_paths(paths: Iterable[str | Path]) -> Loaded:
     """Validate files; items already imported count for blueprints (none before migrating)."""
     known = imported_candidates() if inspect(db.engine).has_table(Item.__tablename__) else []
     return load(paths, known=known)
+
+
+def guessing_report(loaded: Loaded, *, seed: int = 0) -> list[str]:
+    """Lines for ``banks validate`` on how far random guessing gets in each loaded blueprint,
+    computed from the loaded files alone (see ``assess.banks.validity``)."""
+    return guess_lines(loaded.assessments, loaded.banks, seed=seed)
 
 
 def import_paths(paths: Iterable[str | Path], *, now: datetime) -> ImportReport:
@@ -158,3 +166,40 @@ def _import_assessment(spec: AssessmentSpec, now: datetime) -> str:
                      for i, t in enumerate(d["tiers"])]
     assessment.versions.append(version)
     return status
+
+
+@dataclass(frozen=True)
+class _ImportedBank:
+    slug: str
+    items: list[dict]
+    rubrics: list[dict]
+
+
+@dataclass(frozen=True)
+class GuessReport:
+    slug: str
+    title: str
+    odds: list[TierOdds]
+    problem: str | None
+
+
+def guessing_reports(*, seed: int = 0, samples: int = DEFAULT_SAMPLES) -> list[GuessReport]:
+    """For the admin page: each assessment's random-guess odds on the imported banks."""
+    banks = [_ImportedBank(bank.slug,
+                           [item.latest.content for item in bank.items if not item.retired],
+                           [rubric.latest.definition for rubric in bank.rubrics])
+             for bank in db.session.scalars(select(Bank).options(
+                 selectinload(Bank.items).selectinload(Item.versions),
+                 selectinload(Bank.rubrics).selectinload(Rubric.versions)))]
+    reports = []
+    for assessment in db.session.scalars(select(Assessment).order_by(Assessment.slug)):
+        if assessment.retired or not assessment.versions:
+            continue
+        version = assessment.latest
+        try:
+            odds = validity_report(version.definition, banks, seed=seed, samples=samples)
+        except NotComputable as exc:
+            reports.append(GuessReport(assessment.slug, version.title, [], str(exc)))
+            continue
+        reports.append(GuessReport(assessment.slug, version.title, odds, None))
+    return reports

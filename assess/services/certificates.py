@@ -44,7 +44,8 @@ def certificate_url(public_id: str) -> str:
     return f"{current_app.config['PUBLIC_URL']}/certificates/{public_id}"
 
 
-def _signing_key(now: datetime) -> SigningKey:
+def signing_key(now: datetime) -> SigningKey:
+    """The active key, generated on first use when none was set up."""
     store = key_store()
     try:
         return store.active()
@@ -104,7 +105,7 @@ def _issue(attempt: Attempt, tier: scoring.TierRule, scored: scoring.Scored,
         valid_from=now, valid_until=scoring.valid_until(attempt.scored_at or now, tier),
         email=attempt.user.email, salt=secrets.token_hex(8))
     unsigned = builder.build(issuer_profile(), award)
-    key = _signing_key(now)
+    key = signing_key(now)
     signed = dataintegrity.sign(unsigned, key.private, issuer.method_id(issuer_id(), key.kid),
                                 builder.timestamp(now), loader())
     certificate = Certificate(

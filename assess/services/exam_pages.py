@@ -24,7 +24,7 @@ from ..models import Assessment, Attempt
 from ..models.attempt import OPEN, Response
 from ..rendering import render_fields
 from . import ServiceError
-from . import appeals
+from . import appeals, certificates, scoring
 from .attempts import refusal_message, standing_for
 from .banks import imported_candidates
 
@@ -91,6 +91,8 @@ class AttemptPage:
     summary: Summary | None = None
     written: list[WrittenPart] = field(default_factory=list)
     appeal: Any = None
+    final: Any = None  # scoring.Breakdown once the attempt is scored
+    certificate: Any = None  # its current certificate, if it reached a tier
 
     @property
     def appealable(self) -> list[WrittenPart]:
@@ -222,6 +224,9 @@ def results_page(attempt: Attempt, now: datetime) -> AttemptPage:
                                 task.final_points if task.status == "final" else None,
                                 task.max_points, task.id == appealed)
                     for task, position in appeals.tasks_of_attempt(attempt.id)]
+    if attempt.status == "scored":
+        page.final = scoring.breakdown(attempt, now)
+        page.certificate = certificates.current_certificate(attempt.id)
     return page
 
 

@@ -25,15 +25,20 @@ class Breakdown:
     decision: scoring.TierDecision
 
 
-def item_scores(attempt: Attempt) -> list[scoring.ItemScore]:
+def item_scores(attempt: Attempt, auto: dict[int, tuple[float, float]] | None = None
+                ) -> list[scoring.ItemScore]:
+    """The attempt's items as scoring input; ``auto`` overrides the auto-graded (points, max)
+    of some responses by id, to see what a regrade would do without changing anything."""
+    auto = auto or {}
     tasks = {(task.response_id, task.part): task for task in db.session.scalars(
         select(GradingTask).join(Response, Response.id == GradingTask.response_id)
         .where(Response.attempt_id == attempt.id))}
     items = []
     for response in attempt.responses:
         content = response.item_version.content
-        parts = [scoring.PartScore("auto", response.auto_points or 0.0,
-                                   response.max_points or 0.0)]
+        points, maximum = auto.get(response.id, (response.auto_points or 0.0,
+                                                 response.max_points or 0.0))
+        parts = [scoring.PartScore("auto", points, maximum)]
         for slot in item_types.get(content["type"]).scored_parts(content):
             task = tasks.get((response.id, slot.part))
             if task is None:  # left empty: no task, zero points of the rubric's maximum
@@ -43,7 +48,7 @@ def item_scores(attempt: Attempt) -> list[scoring.ItemScore]:
                 parts.append(scoring.PartScore(slot.kind, task.final_points if final else None,
                                                task.max_points, final))
         items.append(scoring.ItemScore(response.position, response.section_slug,
-                                       tuple(content.get("skills") or ()), tuple(parts)))
+                                       tuple(response.item_version.skills or ()), tuple(parts)))
     return items
 
 
@@ -79,8 +84,9 @@ def held_by(user_id: int, *, besides_attempt: int | None = None) -> list[scoring
             for cert, slug in rows]
 
 
-def breakdown(attempt: Attempt, now: datetime) -> Breakdown:
-    scored = scoring.score(item_scores(attempt))
+def breakdown(attempt: Attempt, now: datetime,
+              auto: dict[int, tuple[float, float]] | None = None) -> Breakdown:
+    scored = scoring.score(item_scores(attempt, auto))
     decision = scoring.decide_tier(scored, rules_of(attempt),
                                    held_by(attempt.user_id, besides_attempt=attempt.id),
                                    ladders(), now)

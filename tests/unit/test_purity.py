@@ -1,8 +1,15 @@
-"""assess.core and assess.items (and the bank loader) must not pull in Flask or SQLAlchemy."""
+"""assess.core, assess.items, assess.credentials (and the bank loader and validity report)
+must not pull in Flask or SQLAlchemy."""
+import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
-PURE = ["assess.core.selection", "assess.items", "assess.banks.loader"]
+ASSESS = Path(__file__).resolve().parents[2] / "assess"
+PURE = ([f"assess.core.{m.name}" for m in pkgutil.iter_modules([str(ASSESS / "core")])]
+        + [f"assess.credentials.{m.name}"
+           for m in pkgutil.iter_modules([str(ASSESS / "credentials")])]
+        + ["assess.items", "assess.banks.loader", "assess.banks.validity"])
 
 
 def test_pure_layers_import_no_web_or_database_code():

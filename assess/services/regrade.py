@@ -1,0 +1,148 @@
+"""Regrading after a gold key is corrected: the bank is fixed and imported (a new item
+version), then every finished attempt that showed an older version is graded again against
+the newest key. A dry run lists the attempts whose score or tier would change; applying it
+moves those responses to the new version, rescores the attempts with the change logged, and
+reissues or revokes their certificates."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..core import scoring as rules
+from ..extensions import db
+from ..items import registry as item_types
+from ..items.base import AnswerError
+from ..models import Attempt, Bank, Item, ItemVersion, Response
+from . import ServiceError, scoring
+
+FINISHED = ("awaiting_grading", "scored")
+
+
+@dataclass(frozen=True)
+class ResponseRegrade:
+    response_id: int
+    position: int
+    from_version: int
+    old_points: float
+    new_points: float
+    max_points: float
+
+
+@dataclass
+class AttemptRegrade:
+    attempt_id: int
+    applicant: str
+    status: str
+    change: rules.ScoreChange
+    responses: list[ResponseRegrade] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    item: str  # "bank/item"
+    to_version: int
+    checked: int = 0  # responses graded again
+    attempts: list[AttemptRegrade] = field(default_factory=list)  # only those that change
+    incompatible: list[str] = field(default_factory=list)  # answers the new key cannot read
+
+    @property
+    def changes(self) -> list[AttemptRegrade]:
+        return [a for a in self.attempts if a.change.changed]
+
+
+def outdated_items() -> list[tuple[str, int, int]]:
+    """("bank/item", newest version, responses on older versions) for the admin's picker."""
+    rows = db.session.execute(
+        select(Bank.slug, Item.slug, Item.id, ItemVersion.id)
+        .join(Item, Item.bank_id == Bank.id).join(ItemVersion, ItemVersion.item_id == Item.id)
+        .join(Response, Response.item_version_id == ItemVersion.id)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .where(Attempt.status.in_(FINISHED)))
+    counts: dict[tuple[str, int], int] = {}
+    for bank, slug, item_id, version_id in rows:
+        item = db.session.get(Item, item_id)
+        if version_id != item.latest.id:
+            key = (f"{bank}/{slug}", item.latest.version)
+            counts[key] = counts.get(key, 0) + 1
+    return sorted((name, version, n) for (name, version), n in counts.items())
+
+
+def _graded(content, answer):
+    """The saved answer graded against ``content``; AnswerError if the new version cannot
+    read it (an option or response it names is gone)."""
+    kind = item_types.get(content["type"])
+    return kind.grade(content, None if answer is None else kind.parse_answer(content, answer))
+
+
+def _item(reference: str) -> Item:
+    bank_slug, _, item_slug = (reference or "").partition("/")
+    item = db.session.scalar(select(Item).join(Bank, Bank.id == Item.bank_id)
+                             .where(Bank.slug == bank_slug, Item.slug == item_slug))
+    if item is None:
+        raise ServiceError(f"No item {reference!r}: give it as bank/item, e.g. "
+                           "starter/starter-choice-01.", code="not_found", field="item",
+                           status=404)
+    return item
+
+
+def plan(reference: str, now: datetime) -> Plan:
+    item = _item(reference)
+    latest = item.latest
+    result = Plan(reference, latest.version)
+    rows = db.session.execute(
+        select(Response, ItemVersion.version).join(ItemVersion,
+                                                   ItemVersion.id == Response.item_version_id)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .where(ItemVersion.item_id == item.id, ItemVersion.id != latest.id,
+               Attempt.status.in_(FINISHED))
+        .order_by(Response.attempt_id)).all()
+    by_attempt: dict[int, list[ResponseRegrade]] = {}
+    for response, version in rows:
+        try:
+            graded = _graded(latest.content, response.answer)
+        except AnswerError as exc:
+            result.incompatible.append(f"attempt {response.attempt_id}, item {response.position}:"
+                                       f" {exc.field}: {exc.message}")
+            continue
+        result.checked += 1
+        by_attempt.setdefault(response.attempt_id, []).append(ResponseRegrade(
+            response.id, response.position, version, response.auto_points or 0.0,
+            graded.points, graded.max_points))
+    for attempt_id, regrades in by_attempt.items():
+        attempt = db.session.get(Attempt, attempt_id)
+        after = scoring.breakdown(attempt, now, {r.response_id: (r.new_points, r.max_points)
+                                                 for r in regrades})
+        tier = after.decision.tier
+        change = rules.ScoreChange(attempt.score, None if after.scored.pending
+                                   else after.scored.overall,
+                                   attempt.tier_slug, tier.slug if tier else None)
+        if attempt.status != "scored":  # not scored yet: the new key simply applies
+            change = rules.ScoreChange(None, None, None, None)
+        result.attempts.append(AttemptRegrade(attempt_id, attempt.user.email, attempt.status,
+                                              change, regrades))
+    return result
+
+
+def apply(reference: str, actor_id: int | None, now: datetime) -> Plan:
+    """Regrade every outdated response of the item; commits once."""
+    result = plan(reference, now)
+    item = _item(reference)
+    latest = item.latest
+    for regrade in result.attempts:
+        attempt = db.session.get(Attempt, regrade.attempt_id)
+        for one in regrade.responses:
+            response = db.session.get(Response, one.response_id)
+            response.item_version_id = latest.id
+            graded = _graded(latest.content, response.answer)
+            response.auto_points, response.max_points = graded.points, graded.max_points
+            response.grade_detail = graded.detail
+        db.session.flush()
+        db.session.refresh(attempt)
+        attempt.auto_points = round(sum(r.auto_points or 0.0 for r in attempt.responses), 6)
+        attempt.auto_max_points = round(sum(r.max_points or 0.0 for r in attempt.responses), 6)
+        scoring.score_attempt(attempt, now, reason="regrade", actor_id=actor_id,
+                              note=f"Regrade of {reference} against version {latest.version}.")
+    db.session.commit()
+    return result
