@@ -5,6 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .scoring import part_skills
+
 
 @dataclass(frozen=True)
 class ItemOutcome:
@@ -38,7 +40,8 @@ class Summary:
 
 def summarise(outcomes: Iterable[ItemOutcome]) -> Summary:
     """Auto-graded points overall and per skill. An item counts fully towards each of its
-    skills, so skill tallies overlap; items worth no automatic points are left out of them."""
+    skills, so skill tallies overlap; items worth no automatic points are left out of them,
+    and so are the skills only written work measures (see ``scoring.part_skills``)."""
     summary = Summary()
     by_skill: dict[str, Tally] = defaultdict(Tally)
     for outcome in outcomes:
@@ -50,7 +53,7 @@ def summarise(outcomes: Iterable[ItemOutcome]) -> Summary:
         summary.overall.items += 1
         if not outcome.max_points:
             continue
-        for skill in outcome.skills:
+        for skill in part_skills("auto", outcome.skills):
             tally = by_skill[skill]
             tally.points += outcome.points
             tally.max_points += outcome.max_points
