@@ -2,7 +2,7 @@
 corrected gold key."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
@@ -93,5 +93,5 @@ def regrade_apply():
 @bp.get("/assessments")
 @role_required("admin")
 def assessments():
-    return render_template("admin/assessments.html", reports=guessing_reports(),
-                           threshold=GUESS_WARNING)
+    reports = guessing_reports(samples=current_app.config["GUESS_SAMPLES"])
+    return render_template("admin/assessments.html", reports=reports, threshold=GUESS_WARNING)
