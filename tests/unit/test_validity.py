@@ -15,7 +15,7 @@ from assess.core import validity
 from assess.core.scoring import ItemScore, PartScore, TierRule, check_rule, score
 from assess.core.validity import (GUESS_WARNING, GuessItem, GuessSection, TierOdds, tier_odds,
                                   worth_warning)
-from helpers import BANKS
+from helpers import SHIPPED_BANKS
 
 QUARTER = {0.0: 0.75, 1.0: 0.25}  # a 4-option multiple choice item worth 1 point
 
@@ -281,7 +281,7 @@ def test_a_blueprint_drawing_from_banks_not_at_hand_is_not_computed(loaded):
 
 
 def test_the_shipped_blueprints_are_safe_from_guessing():
-    result = load([BANKS])
+    result = load([SHIPPED_BANKS])
     for spec in result.assessments:
         report = validity_report(spec.definition, result.banks)
         assert all(o.method == "exact" and o.probability <= GUESS_WARNING for o in report)

@@ -1,5 +1,5 @@
 """`banks validate` warns about tiers a random guesser reaches, without failing."""
-from helpers import BANKS
+from helpers import SHIPPED_BANKS
 
 BANK = """
 bank: easy
@@ -41,7 +41,7 @@ def test_validate_warns_when_guessing_reaches_a_tier(runner, tmp_path):
 
 
 def test_validate_says_the_shipped_banks_are_safe_from_guessing(runner):
-    result = runner.invoke(args=["banks", "validate", str(BANKS)])
+    result = runner.invoke(args=["banks", "validate", str(SHIPPED_BANKS)])
     assert result.exit_code == 0, result.output
     assert "warning:" not in result.output
     assert ("Random guessing reaches none of 3 tier(s) in 2 assessment(s) with probability "

@@ -6,9 +6,9 @@ import pytest
 import yaml
 
 from assess.items import all_types, get
-from helpers import BANKS
+from helpers import SHIPPED_BANKS
 
-STARTER = yaml.safe_load((BANKS / "starter.yaml").read_text(encoding="utf-8"))["items"]
+STARTER = yaml.safe_load((SHIPPED_BANKS / "starter.yaml").read_text(encoding="utf-8"))["items"]
 ENTRIES = [kind.sample for kind in all_types().values()] + STARTER
 
 
