@@ -22,8 +22,11 @@ def _paths(paths: tuple[str, ...]) -> list[str]:
 
 @banks_cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-def validate_command(paths: tuple[str, ...]) -> None:
-    """Check bank and blueprint files (default: question_banks/); print every error."""
+@click.option("--strict", is_flag=True,
+              help="Exit with status 1 when linting finds anything (not only on errors).")
+def validate_command(paths: tuple[str, ...], strict: bool) -> None:
+    """Check bank and blueprint files (default: question_banks/); print every error, then
+    lint warnings (near-duplicates, gold position and length bias, explanations, rubrics)."""
     loaded = bank_service.validate_paths(_paths(paths))
     for error in loaded.errors:
         click.echo(f"error: {error}", err=True)
@@ -33,9 +36,20 @@ def validate_command(paths: tuple[str, ...]) -> None:
         sys.exit(1)
     click.echo(f"OK: {len(loaded.files)} file(s), {len(loaded.banks)} bank(s) with {items} "
                f"item(s), {len(loaded.assessments)} assessment(s).")
+    # Lint findings are warnings too, unless --strict: the files themselves are valid.
+    findings = bank_service.lint_report(loaded)
+    for finding in findings:
+        click.echo(f"lint: {finding}", err=True)
+    if findings:
+        click.echo(f"{len(findings)} lint finding(s) in {len(loaded.banks)} bank(s)"
+                   + (" (--strict: failing)." if strict else "."), err=True)
+    else:
+        click.echo(f"No lint findings in {len(loaded.banks)} bank(s).")
     # Warnings only: a tier that guessing can reach is a design problem, not a broken file.
     for line in bank_service.guessing_report(loaded):
         click.echo(line, err=line.startswith("warning:"))
+    if strict and findings:
+        sys.exit(1)
 
 
 @banks_cli.command("import")
@@ -127,6 +141,8 @@ def accommodate_command(email: str, extra_minutes: int, multiplier: float) -> No
 
 def register_cli(app: Flask) -> None:
     from .cli_credentials import certificates_cli, keys_cli, regrade_command
+    from .cli_importers import register as register_importers
+    from .cli_qti import register as register_qti
     app.cli.add_command(keys_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(regrade_command)
@@ -134,3 +150,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(banks_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    register_importers(banks_cli)
+    register_qti(banks_cli)

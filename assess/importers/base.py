@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 
 class NotThisFormat(ValueError):
@@ -69,6 +69,17 @@ def read_text(path: str | Path, expected: str) -> str:
     return text
 
 
+def json_objects(records: Iterable[Any], result: ImportResult) -> Iterator[tuple[int, dict]]:
+    """(position from 1, record) for each record that is a JSON object; every record is
+    counted as read, and the others as skipped."""
+    for number, record in enumerate(records, 1):
+        result.total += 1
+        if not isinstance(record, dict):
+            result.skip("not a JSON object")
+            continue
+        yield number, record
+
+
 def read_json_records(path: str | Path, result: ImportResult, expected: str) -> list[Any]:
     """Records of a JSON list or a JSON Lines file (optionally gzipped).
 
@@ -91,7 +102,8 @@ def read_json_records(path: str | Path, result: ImportResult, expected: str) -> 
                 bad += 1
         if not records:
             raise NotThisFormat(f"{path}: not JSON or JSON Lines; expected {expected}") from None
-        result.skipped["not valid JSON"] += bad
+        if bad:
+            result.skipped["not valid JSON"] += bad
         result.total += bad
         return records
     if isinstance(data, list):
@@ -155,8 +167,8 @@ def excerpt(text: str, limit: int = 90) -> str:
 
 
 def quote(text: str, limit: int = 90) -> str:
-    """An excerpt in typographic quotes, safe inside Markdown (no backticks or asterisks)."""
-    return "“" + re.sub(r"[`*_<>\[\]]", "", excerpt(text, limit)) + "”"
+    """An excerpt in typographic quotes, safe inside Markdown (Markdown punctuation removed)."""
+    return "“" + excerpt(re.sub(r"[`*_<>\[\]\\|#]", "", text), limit) + "”"
 
 
 def title_from(label: str, text: str, limit: int = 70) -> str:

@@ -203,3 +203,10 @@ def guessing_reports(*, seed: int = 0, samples: int = DEFAULT_SAMPLES) -> list[G
             continue
         reports.append(GuessReport(assessment.slug, version.title, odds, None))
     return reports
+
+
+def lint_report(loaded: Loaded) -> list:
+    """Lint findings (``assess.banks.lint``) for the loaded banks: warnings for
+    ``banks validate``, each printable as ``<file>:<line>: <bank>/<item>: <message>``."""
+    from ..banks.lint import lint
+    return lint(loaded)

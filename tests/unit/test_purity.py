@@ -1,5 +1,5 @@
-"""assess.core, assess.items, assess.credentials (and the bank loader and validity report)
-must not pull in Flask or SQLAlchemy."""
+"""assess.core, assess.items, assess.credentials, assess.importers (and the bank loader,
+linter and validity report) must not pull in Flask or SQLAlchemy."""
 import pkgutil
 import subprocess
 import sys
@@ -9,7 +9,9 @@ ASSESS = Path(__file__).resolve().parents[2] / "assess"
 PURE = ([f"assess.core.{m.name}" for m in pkgutil.iter_modules([str(ASSESS / "core")])]
         + [f"assess.credentials.{m.name}"
            for m in pkgutil.iter_modules([str(ASSESS / "credentials")])]
-        + ["assess.items", "assess.banks.loader", "assess.banks.validity"])
+        + [f"assess.importers.{m.name}"
+           for m in pkgutil.iter_modules([str(ASSESS / "importers")])]
+        + ["assess.items", "assess.banks.loader", "assess.banks.validity", "assess.banks.lint"])
 
 
 def test_pure_layers_import_no_web_or_database_code():

@@ -44,5 +44,5 @@ def test_validate_says_the_shipped_banks_are_safe_from_guessing(runner):
     result = runner.invoke(args=["banks", "validate", str(SHIPPED_BANKS)])
     assert result.exit_code == 0, result.output
     assert "warning:" not in result.output
-    assert ("Random guessing reaches none of 3 tier(s) in 2 assessment(s) with probability "
-            "above 0.1%.") in result.output
+    assert "Random guessing reaches none of" in result.output
+    assert "with probability above 0.1%." in result.output
