@@ -45,7 +45,12 @@ Rules, with their thresholds as the constants below:
    of a name ("Plan B is better", "Bank B's rate") is left alone. This applies whatever the
    ids are: even when the ids are ``A`` and ``B``, the reader sees them under shuffled
    letters (review pages letter responses by display position, never by id).
-5. **Rubrics** (``rubric``): in each criterion of each bank rubric, level points strictly
+5. **Strength balance** (``strength-balance``), per bank over pairwise items whose gold gives a
+   strength (or ``equal``), when at least ``MIN_ITEMS`` qualify: no one strength may be the key
+   of more than ``MAX_STRENGTH_SHARE`` of them, or "always answer *much better*" collects most
+   of the partial-credit points without weighing anything. The finding names the items with
+   the over-used strength.
+6. **Rubrics** (``rubric``): in each criterion of each bank rubric, level points strictly
    increase in the order listed, labels and descriptors are non-empty and distinct (ignoring
    case and spacing), and there are at least two levels.
 
@@ -70,6 +75,8 @@ ALPHA = 0.05
 LENGTH_TIE = 0.10
 MIN_EXPLANATION_CHARS = 40
 MIN_RUBRIC_LEVELS = 2
+MAX_STRENGTH_SHARE = 0.6
+STRENGTH_NAMES = {1: "slightly better", 2: "clearly better", 3: "much better", "equal": "equal"}
 
 
 class BankContent(Protocol):
@@ -81,7 +88,7 @@ class BankContent(Protocol):
 
 @dataclass(frozen=True)
 class Finding:
-    rule: str  # duplicate | gold-balance | length-bias | explanation | rubric
+    rule: str  # duplicate | gold-balance | length-bias | strength-balance | explanation | rubric
     file: str
     line: int | None
     bank: str
@@ -193,6 +200,7 @@ def lint(loaded: Any) -> list[Finding]:
     for bank in banks:
         _gold_balance(context, bank)
         _length_bias(context, bank)
+        _strength_balance(context, bank)
         _explanations(context, bank)
         _rubrics(context, bank)
     return context.findings
@@ -317,6 +325,29 @@ def _gold_balance(context: _Context, bank: BankContent) -> None:
     if rank_rates:
         _test(context, bank, "gold-balance", "ranking", "a top-ranked response is listed",
               rank_hits, rank_misses, sum(rank_rates) / len(rank_rates))
+
+
+# ------------------------------------------------------------------ 5. strength balance
+
+def _strength_balance(context: _Context, bank: BankContent) -> None:
+    keys: dict[Any, list[str]] = {}
+    for entry in bank.items:
+        gold = entry.get("gold")
+        if entry.get("type") != "pairwise" or not isinstance(gold, Mapping):
+            continue
+        key = "equal" if gold.get("choice") == "equal" else gold.get("strength")
+        if key is not None:
+            keys.setdefault(key, []).append(entry["id"])
+    n = sum(len(items) for items in keys.values())
+    if n < MIN_ITEMS:
+        return
+    key, items = max(keys.items(), key=lambda pair: len(pair[1]))
+    if len(items) > MAX_STRENGTH_SHARE * n:
+        name = STRENGTH_NAMES.get(key, str(key))
+        context.add("strength-balance", bank, items,
+                    f"pairwise: “{name}” is the key of {len(items)} of {n} items, so answering "
+                    f"it every time earns most of the points; make some comparisons closer: "
+                    f"{', '.join(items)}")
 
 
 # ------------------------------------------------------------------ 3. length bias

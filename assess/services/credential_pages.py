@@ -135,6 +135,11 @@ class MyAssessment:
     needs: list[str] = field(default_factory=list)  # what the next tier still needs
     scored: bool = False
 
+    @property
+    def lapsed(self) -> bool:
+        """A tier was reached but no certificate for it is valid now: time to renew."""
+        return self.best_tier is not None and self.current_tier is None
+
 
 def my_certificates(user_id: int, now: datetime) -> dict[str, list[MyAssessment]]:
     """Per domain, every assessment the applicant has a scored or grading attempt or a

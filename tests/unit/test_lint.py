@@ -1,5 +1,6 @@
 """Bank linting: each rule catches its problem, with file, line and items named, and a
 well-made bank produces no findings at all."""
+import itertools
 import json
 import textwrap
 import time
@@ -38,9 +39,13 @@ def bank(slug, items, rubric=True):
     return head + (RUBRIC if rubric else "") + "items:\n" + "".join(items)
 
 
+STRENGTHS = itertools.cycle((1, 2, 3))  # a mix, so that only the strength test sees strengths
+
+
 def pairwise(ident, *, gold_first=True, better=300, worse=300, explanation=GOOD,
-             justification=None, prompt=None, tag=None):
+             justification=None, prompt=None, tag=None, strength=None):
     tag = tag or ident
+    strength = strength or next(STRENGTHS)
     texts = {"p": ("x" * better), "q": ("y" * worse)}
     first, second = ("p", "q") if gold_first else ("q", "p")
     body = f"""
@@ -50,7 +55,7 @@ def pairwise(ident, *, gold_first=True, better=300, worse=300, explanation=GOOD,
     responses:
       - {{id: {first}, text: "{words(tag + first, 4)} {texts[first]}"}}
       - {{id: {second}, text: "{words(tag + second, 4)} {texts[second]}"}}
-    gold: {{choice: p, strength: 2}}
+    gold: {{choice: p, strength: {strength}}}
     explanation: {json.dumps(explanation)}
 """
     if justification:
@@ -391,3 +396,22 @@ def test_every_shipped_bank_lints_clean(path):
     assert findings == [], (
         f"{path.name} has {len(findings)} lint finding(s); fix the bank:\n"
         + "\n".join(f"lint: {f}" for f in findings))
+
+
+# ------------------------------------------------------------------ strength balance
+
+def test_one_strength_keying_most_pairwise_items_is_flagged(tmp_path):
+    items = [pairwise(f"s{k}", gold_first=k % 2 == 0, strength=3) for k in range(5)]
+    items += [pairwise("s5", gold_first=False, strength=2), pairwise("s6", strength=1)]
+    found = [f for f in run(tmp_path, bank("strong", items))
+             if f.rule == "strength-balance"]
+    assert len(found) == 1
+    assert "“much better” is the key of 5 of 7 items" in found[0].message
+    assert found[0].items == ("s0", "s1", "s2", "s3", "s4")
+
+
+def test_a_mix_of_strengths_passes(tmp_path):
+    items = [pairwise(f"m{k}", gold_first=k % 2 == 0, strength=(3, 3, 3, 2, 2, 1, 1)[k])
+             for k in range(7)]
+    assert not [f for f in run(tmp_path, bank("mixed", items))
+                if f.rule == "strength-balance"]

@@ -98,6 +98,8 @@ def test_the_public_page_states_the_certificate_and_nothing_private(app, client,
     sign_in(client, EXPERT_EMAIL)
     mine = client.get("/me/certificates").text
     assert "Current tier: <strong>none held</strong>" in mine and "(expired)" in mine
+    assert "Your Expert certificate is no longer valid." in mine
+    assert "You reached the highest tier" not in mine
 
 
 def test_the_json_and_jwt_forms(client, issued):
