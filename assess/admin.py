@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, IntegerField, SubmitField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, StopValidation
 
 from . import clock
 from .auth import attach_error, role_required, session_user_id
@@ -16,11 +16,17 @@ from .services.accounts import MAX_EXTRA_MINUTES, MAX_MULTIPLIER
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+def _finite(form, field) -> None:
+    """NumberRange cannot compare a signalling NaN ("sNaN" parses as a Decimal) and fails."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation("Enter a number.")
+
+
 class AccommodationForm(FlaskForm):
     extra_minutes = IntegerField("Extra minutes", default=0, validators=[
         InputRequired(), NumberRange(0, MAX_EXTRA_MINUTES)])
     multiplier = DecimalField("Time multiplier", default=1, places=2, validators=[
-        InputRequired(), NumberRange(1, MAX_MULTIPLIER)])
+        InputRequired(), _finite, NumberRange(1, MAX_MULTIPLIER)])
     submit = SubmitField("Save accommodation")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -23,6 +24,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    # Ids in URLs are database integers: a larger number is simply not found (404), rather
+    # than an overflow in the database driver (500).
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.config.from_object("assess.config")
     app.config.from_pyfile("config.py", silent=True)
     if os.environ.get("DATABASE_URL"):
@@ -60,6 +64,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+class DatabaseIdConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's signature)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def _finish_config(app: Flask) -> None:
     uri = app.config.get("SQLALCHEMY_DATABASE_URI") or \
         f"sqlite:///{Path(app.instance_path) / 'assess.sqlite3'}"
@@ -77,7 +87,8 @@ def _finish_config(app: Flask) -> None:
     if not app.config.get("SIGNING_KEYS_DIR"):
         app.config["SIGNING_KEYS_DIR"] = str(Path(app.instance_path) / "keys")
     if not app.config.get("JSONLD_CONTEXTS"):
-        app.config["JSONLD_CONTEXTS"] = str(PROJECT_ROOT / "contexts" / "build" / "contexts.json")
+        from .credentials.documents import DEFAULT_CONTEXTS
+        app.config["JSONLD_CONTEXTS"] = str(DEFAULT_CONTEXTS)
     app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"].rstrip("/")
 
 

@@ -5,6 +5,7 @@ the generated bank with the real loader, writes it and prints what was read and 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -117,10 +118,17 @@ def from_dataset_command(format_name: str, file: str, bank: str, title: str | No
         click.echo(f"error: the generated bank does not validate ({len(loaded.errors)} "
                    "error(s)); this is a bug in the importer. Nothing written.", err=True)
         sys.exit(1)
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        click.echo(f"error: cannot write {target}: {exc}", err=True)
+        click.echo("Nothing written.", err=True)
+        sys.exit(1)
 
     sampled = (f" (sampled {min(sample, result.available)} of {result.available} usable "
                f"{result.unit}(s) with seed {seed})"

@@ -40,9 +40,12 @@ def to_qti_command(bank_file: str, out_dir: str, item_ids: tuple[str, ...]) -> N
         raise click.ClickException("no exportable item (only choice, ranking and rewrite items "
                                    "are written as QTI).")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, xml in export.items():
-        (out / name).write_text(xml, encoding="utf-8")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, xml in export.items():
+            (out / name).write_text(xml, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write to {out}: {exc}") from exc
     click.echo(f"Wrote {len(export)} QTI 3.0 item file(s) to {out}; skipped "
                f"{len(export.skipped)} item(s).")
 

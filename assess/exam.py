@@ -100,7 +100,7 @@ def _destination(attempt_id: int, position: int, action: str) -> str:
         return url_for(".item", attempt_id=attempt_id, position=max(1, position - 1))
     if action == "review":
         return url_for(".review", attempt_id=attempt_id)
-    if action.startswith("goto-") and action[5:].isdigit():
+    if action.startswith("goto-") and action[5:].isdecimal():
         return url_for(".item", attempt_id=attempt_id, position=int(action[5:]))
     return url_for(".item", attempt_id=attempt_id, position=position)
 

@@ -26,7 +26,7 @@ def _skipped() -> list[int]:
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() else None
 
 
 @bp.get("/")

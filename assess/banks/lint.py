@@ -175,12 +175,19 @@ def _locate(file: str) -> _Where:
 
 
 class _Context:
-    def __init__(self, banks: Sequence[BankContent]):
-        self.where = {b.file: _locate(b.file) for b in banks}
+    def __init__(self) -> None:
+        self._where: dict[str, _Where] = {}
         self.findings: list[Finding] = []
 
+    def where(self, bank: BankContent) -> _Where:
+        """The bank file's lines, read on the first finding that needs them (most banks have
+        none, and the loader has already read every file once)."""
+        if bank.file not in self._where:
+            self._where[bank.file] = _locate(bank.file)
+        return self._where[bank.file]
+
     def line(self, bank: BankContent, item: str, field: str | None = None) -> int | None:
-        line, fields = self.where[bank.file].items.get(item, (None, {}))
+        line, fields = self.where(bank).items.get(item, (None, {}))
         return fields.get(field, line) if field else line
 
     def add(self, rule: str, bank: BankContent, items: Sequence[str], message: str,
@@ -195,7 +202,7 @@ def lint(loaded: Any) -> list[Finding]:
     """Every finding for the banks of ``loaded`` (a ``Loaded``, or anything with ``banks``:
     objects with ``file``, ``slug``, ``items`` and ``rubrics``), in a stable order."""
     banks = list(loaded.banks)
-    context = _Context(banks)
+    context = _Context()
     _duplicates(context, banks)
     for bank in banks:
         _gold_balance(context, bank)
@@ -510,10 +517,8 @@ def _same(text: Any) -> str:
 
 
 def _rubrics(context: _Context, bank: BankContent) -> None:
-    where = context.where[bank.file].rubrics
     for rubric in bank.rubrics:
         rubric_id = rubric.get("id")
-        line, criteria_lines = where.get(rubric_id, (None, {}))
         for criterion in rubric.get("criteria") or ():
             problems = []
             levels = [lv for lv in criterion.get("levels") or () if isinstance(lv, Mapping)]
@@ -534,6 +539,9 @@ def _rubrics(context: _Context, bank: BankContent) -> None:
                 if repeated:
                     problems.append(f"levels share a {key}: "
                                     f"{', '.join(repr(v) for v in repeated)}")
+            if not problems:
+                continue
+            line, criteria_lines = context.where(bank).rubrics.get(rubric_id, (None, {}))
             for problem in problems:
                 context.findings.append(Finding(
                     "rubric", bank.file, criteria_lines.get(criterion.get("id"), line),

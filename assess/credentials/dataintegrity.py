@@ -10,34 +10,78 @@ from typing import Any, Mapping
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pyld import jsonld
+from pyld.canon import URDNA2015
 
 from .documents import Loader
 from .multikey import MultikeyError, multibase_decode, multibase_encode
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
-# Proof types that hash and sign exactly like eddsa-rdfc-2022, under older names.
-SUITES = {("DataIntegrityProof", CRYPTOSUITE), ("DataIntegrityProof", "eddsa-2022"),
-          ("Ed25519Signature2020", None)}
+# Proof types that hash and sign exactly like eddsa-rdfc-2022, under older names, with the
+# warning a verifier gives for each.
+LEGACY_SUITES = {("DataIntegrityProof", "eddsa-2022"): "the cryptosuite name eddsa-2022 is the "
+                 "pre-standard name of eddsa-rdfc-2022",
+                 ("Ed25519Signature2020", None): "Ed25519Signature2020 is superseded by "
+                 "DataIntegrityProof with eddsa-rdfc-2022"}
+SUITES = {("DataIntegrityProof", CRYPTOSUITE), *LEGACY_SUITES}
 
 
 class ProofError(ValueError):
     """The proof could not be checked at all (as opposed to a signature that does not match)."""
 
 
+# RDFC-1.0 is exponential on "poison" graphs of interchangeable blank nodes (its §9 asks
+# implementations to bound the work). Credentials need no N-degree hashing at all, or a few
+# calls (1EdTech's complete.json: 20), so these limits refuse only crafted documents.
+MAX_N_DEGREE_CALLS = 300
+MAX_RELATED_GROUP = 6  # blank nodes sharing one hash: their orderings are all tried
+
+
+class TooComplex(ProofError):
+    pass
+
+
+class _BoundedCanonicaliser(URDNA2015):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def hash_n_degree_quads(self, id_, issuer):
+        self.calls += 1
+        if self.calls > MAX_N_DEGREE_CALLS:
+            raise TooComplex("the document's blank nodes are too interchangeable to "
+                             "canonicalise within bounds (a poison graph)")
+        return super().hash_n_degree_quads(id_, issuer)
+
+    def create_hash_to_related(self, id_, issuer):
+        related = super().create_hash_to_related(id_, issuer)
+        if any(len(nodes) > MAX_RELATED_GROUP for nodes in related.values()):
+            raise TooComplex(f"more than {MAX_RELATED_GROUP} indistinguishable blank nodes "
+                             "are linked to one node: canonicalising them is refused")
+        return related
+
+
 def canonical(document: Mapping[str, Any], loader: Loader) -> str:
+    """RDFC-1.0 (URDNA2015) N-Quads of ``document``, as pyld's ``normalize`` makes them but
+    with the work bounded."""
     try:
-        return jsonld.normalize(dict(document), {
-            "algorithm": "URDNA2015", "format": "application/n-quads",
-            "documentLoader": loader, "safe": True})
-    except jsonld.JsonLdError as exc:
+        dataset = jsonld.to_rdf(dict(document), {"documentLoader": loader, "safe": True})
+        return _BoundedCanonicaliser().main(dataset, {"format": "application/n-quads"})
+    except TooComplex:
+        raise
+    except (jsonld.JsonLdError, LookupError, TypeError, ValueError, AttributeError) as exc:
+        # pyld reports most bad input as JsonLdError, but some (a null @vocab, a list as a
+        # term's @id, a relative @context) surface as plain Python errors.
         raise ProofError(f"the document is not valid JSON-LD: {_jsonld_reason(exc)}") from None
 
 
-def _jsonld_reason(exc: Exception) -> str:
+def _jsonld_reason(exc: BaseException) -> str:
+    """The innermost cause's message: pyld chains its errors with ``raise … from``, and a
+    JsonLdError's str() is its args tuple followed by type and details."""
     cause = exc
-    while getattr(cause, "cause", None) is not None:
-        cause = cause.cause
-    return str(getattr(cause, "message", None) or cause).splitlines()[0]
+    while cause.__cause__ is not None:
+        cause = cause.__cause__
+    message = cause.args[0] if cause.args else cause
+    return (str(message).splitlines() or [type(cause).__name__])[0]
 
 
 def hash_data(unsecured: Mapping[str, Any], options: Mapping[str, Any], loader: Loader) -> bytes:

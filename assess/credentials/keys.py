@@ -63,9 +63,6 @@ class KeyStore:
                                "`flask --app assess keys generate`")
         return keys[-1]
 
-    def get(self, kid: str) -> SigningKey | None:
-        return next((key for key in self.all() if key.kid == kid), None)
-
     def generate(self, now: datetime) -> SigningKey:
         key = SigningKey(f"key-{now:%Y%m%d}-{secrets.token_hex(3)}", now,
                          Ed25519PrivateKey.generate())

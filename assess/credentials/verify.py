@@ -19,11 +19,6 @@ from . import dataintegrity, jose, structure
 from .documents import Loader
 from .multikey import MultikeyError, public_key_from_multibase
 
-# Suites that sign exactly as eddsa-rdfc-2022 does, under older names.
-LEGACY_SUITES = {("DataIntegrityProof", "eddsa-2022"): "the cryptosuite name eddsa-2022 is the "
-                 "pre-standard name of eddsa-rdfc-2022",
-                 ("Ed25519Signature2020", None): "Ed25519Signature2020 is superseded by "
-                 "DataIntegrityProof with eddsa-rdfc-2022"}
 
 STATUS_TEXT = {
     "valid": "Valid", "malformed": "Not a valid credential", "unknown_issuer": "Unknown issuer",
@@ -74,6 +69,9 @@ class _Run:
                        tuple(self.warnings), credential, fmt, ours)
 
 
+NOT_TEXT = ("the JSON holds a lone UTF-16 surrogate (an escape from \\ud800 to \\udfff on its "
+            "own), which is not text")
+
 Revoked = Callable[[str], str | None]  # credential id -> revocation reason, or None
 
 
@@ -89,6 +87,8 @@ def verify(presented: str | Mapping[str, Any], now: datetime, issuer: Issuer,
             return run.verdict("malformed", f"not JSON and not a JWT: {exc.msg} at line "
                                f"{exc.lineno}, column {exc.colno}")
     credential = presented
+    if not _is_text(credential):
+        return run.verdict("malformed", NOT_TEXT, fmt="json")
     errors, warnings = structure.problems(credential)
     run.warnings += warnings
     if errors:
@@ -124,6 +124,8 @@ def _verify_jwt(token: str, now: datetime, issuer: Issuer, revoked: Revoked,
     except jose.JwtError as exc:
         return run.verdict("malformed", f"JWT: {exc}", fmt="jwt")
     credential = claims.get("vc")
+    if not _is_text(credential):
+        return run.verdict("malformed", f"JWT vc claim: {NOT_TEXT}", fmt="jwt")
     errors, warnings = structure.problems(credential)
     run.warnings += warnings
     if errors:
@@ -181,8 +183,8 @@ def _proof_problem(proof: Any, run: _Run, label: str) -> str | None:
     if not isinstance(proof, Mapping):
         return f"{label}: not an object"
     kind, suite = proof.get("type"), proof.get("cryptosuite")
-    if (kind, suite) in LEGACY_SUITES:
-        run.warnings.append(f"{label}: {LEGACY_SUITES[kind, suite]}")
+    if (kind, suite) in dataintegrity.LEGACY_SUITES:
+        run.warnings.append(f"{label}: {dataintegrity.LEGACY_SUITES[kind, suite]}")
     elif (kind, suite) != ("DataIntegrityProof", dataintegrity.CRYPTOSUITE):
         return (f"{label}: unsupported proof type {kind!r}" + (f" with cryptosuite {suite!r}"
                 if suite else "") + f" (expected DataIntegrityProof, {dataintegrity.CRYPTOSUITE})")
@@ -233,6 +235,16 @@ def _moment(value: Any) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _is_text(value: Any) -> bool:
+    """False when a string in it holds a lone UTF-16 surrogate: JSON can escape one
+    ("\\ud800"), but it is not Unicode text, so it can be neither canonicalised nor shown."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _dict(value: Any) -> dict[str, Any] | None:

@@ -89,7 +89,7 @@ def read_json_records(path: str | Path, result: ImportResult, expected: str) -> 
     text = read_text(path, expected)
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply to parse
         data = None
         records: list[Any] = []
         bad = 0
@@ -98,7 +98,7 @@ def read_json_records(path: str | Path, result: ImportResult, expected: str) -> 
                 continue
             try:
                 records.append(json.loads(line))
-            except ValueError:
+            except (ValueError, RecursionError):
                 bad += 1
         if not records:
             raise NotThisFormat(f"{path}: not JSON or JSON Lines; expected {expected}") from None
@@ -184,26 +184,31 @@ def finish(result: ImportResult, units: Sequence[Sequence[dict[str, Any]]], size
     return result
 
 
+def criterion(ident: str, label: str, *levels: tuple[str, str]) -> dict[str, Any]:
+    """A rubric criterion whose levels, given as (label, descriptor), score 0, 1, 2, …"""
+    return {"id": ident, "label": label, "levels": [
+        {"points": points, "label": name, "descriptor": descriptor}
+        for points, (name, descriptor) in enumerate(levels)]}
+
+
 JUSTIFICATION_RUBRIC: dict[str, Any] = {
     "id": "justification",
     "title": "Written justification of a judgment",
     "description": "Score the applicant's written \"why\" on its own merits; the dataset's label "
                    "and the explanation are shown to graders as the reference.",
     "criteria": [
-        {"id": "decisive", "label": "Identifies the decisive difference", "levels": [
-            {"points": 0, "label": "Missing", "descriptor": "Names no concrete difference, or "
-             "only surface features (length, formatting, tone) that do not decide the item."},
-            {"points": 1, "label": "Partial", "descriptor": "Names a real difference, but not "
-             "the decisive one, or names it only vaguely."},
-            {"points": 2, "label": "Full", "descriptor": "Names the specific decisive issue "
-             "and why it matters to the user."}]},
-        {"id": "clarity", "label": "Clarity", "levels": [
-            {"points": 0, "label": "Unclear", "descriptor": "Hard to follow, mostly irrelevant, "
-             "or restates the prompt without judging it."},
-            {"points": 1, "label": "Adequate", "descriptor": "Understandable, but padded, "
-             "repetitive or disorganised."},
-            {"points": 2, "label": "Clear", "descriptor": "Concise and specific; the key point "
-             "comes first and nothing is filler."}]},
+        criterion("decisive", "Identifies the decisive difference",
+                  ("Missing", "Names no concrete difference, or only surface features (length, "
+                              "formatting, tone) that do not decide the item."),
+                  ("Partial", "Names a real difference, but not the decisive one, or names it "
+                              "only vaguely."),
+                  ("Full", "Names the specific decisive issue and why it matters to the user.")),
+        criterion("clarity", "Clarity",
+                  ("Unclear", "Hard to follow, mostly irrelevant, or restates the prompt without "
+                              "judging it."),
+                  ("Adequate", "Understandable, but padded, repetitive or disorganised."),
+                  ("Clear", "Concise and specific; the key point comes first and nothing is "
+                            "filler.")),
     ],
 }
 

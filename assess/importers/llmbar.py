@@ -47,8 +47,11 @@ def _label(record: dict, result: ImportResult, ties: bool) -> int | str | None:
     if label is None:
         result.skip("missing label")
         return None
-    if isinstance(label, str) and label.strip().isdigit():
-        label = int(label)
+    if isinstance(label, str):
+        try:
+            label = int(label)
+        except ValueError:  # not an integer (or too long to be one)
+            pass
     if label in (1, 2) and not isinstance(label, bool):
         return label
     if ties and (label in TIES and not isinstance(label, bool)):

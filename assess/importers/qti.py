@@ -32,6 +32,7 @@ from __future__ import annotations
 import itertools
 import re
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -43,7 +44,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from markdown_it import MarkdownIt
 
-from .base import ImportResult, NotThisFormat, excerpt, finish, too_long
+from .base import ImportResult, NotThisFormat, criterion, excerpt, finish, too_long
 
 NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -66,20 +67,17 @@ REWRITE_RUBRIC: dict[str, Any] = {
                    "original shown alongside. The reference rewrite, when there is one, is "
                    "one good answer, not the only one.",
     "criteria": [
-        {"id": "fixes_errors", "label": "Fixes the errors", "levels": [
-            {"points": 0, "label": "Not fixed", "descriptor": "Keeps the main error(s) of the "
-             "original, or introduces a new significant error."},
-            {"points": 1, "label": "Partly fixed", "descriptor": "Fixes some errors, but at "
-             "least one significant error remains."},
-            {"points": 2, "label": "Fixed", "descriptor": "Accurate; nothing misleading "
-             "remains."}]},
-        {"id": "follows_instruction", "label": "Follows the instruction", "levels": [
-            {"points": 0, "label": "Ignored", "descriptor": "Ignores the key constraint(s) of "
-             "the request or the guidance."},
-            {"points": 1, "label": "Partly", "descriptor": "Follows most constraints; one is "
-             "missed."},
-            {"points": 2, "label": "Followed", "descriptor": "Meets every explicit constraint "
-             "of the request and the guidance."}]},
+        criterion("fixes_errors", "Fixes the errors",
+                  ("Not fixed", "Keeps the main error(s) of the original, or introduces a new "
+                                "significant error."),
+                  ("Partly fixed", "Fixes some errors, but at least one significant error "
+                                   "remains."),
+                  ("Fixed", "Accurate; nothing misleading remains.")),
+        criterion("follows_instruction", "Follows the instruction",
+                  ("Ignored", "Ignores the key constraint(s) of the request or the guidance."),
+                  ("Partly", "Follows most constraints; one is missed."),
+                  ("Followed", "Meets every explicit constraint of the request and the "
+                               "guidance.")),
     ],
 }
 
@@ -381,11 +379,17 @@ def _documents(path: Path, result: QtiImportResult) -> tuple[list[_Document], bo
             raise NotThisFormat(f"{path}: the folder holds no .xml files; expected {EXPECTED}")
         docs = []
         for file in files:
-            if file.stat().st_size > MAX_FILE:
+            try:
+                data = file.read_bytes() if file.stat().st_size <= MAX_FILE else None
+            except OSError as exc:
+                result.total += 1
+                result.skip(f"cannot read the file ({exc.strerror or exc})")
+                continue
+            if data is None:
                 result.total += 1
                 result.skip(f"file larger than {MAX_FILE // (1024 * 1024)} MB")
                 continue
-            docs.append(_Document(str(file.relative_to(path)), file.stem, file.read_bytes()))
+            docs.append(_Document(str(file.relative_to(path)), file.stem, data))
         return docs, False
     try:
         with path.open("rb") as handle:
@@ -408,19 +412,26 @@ def _zip_documents(path: Path, result: QtiImportResult) -> list[_Document]:
     with archive:
         members = {i.filename: i for i in archive.infolist() if not i.is_dir()}
 
-        def load(name: str) -> bytes | None:
+        def load(name: str) -> bytes | str:
+            """The member's bytes, or why it was skipped."""
             info = members[name]
+            too_large = f"file larger than {MAX_FILE // (1024 * 1024)} MB"
             if info.file_size > MAX_FILE:
-                return None
-            with archive.open(info) as handle:
-                data = handle.read(MAX_FILE + 1)
-            return data if len(data) <= MAX_FILE else None
+                return too_large
+            try:
+                with archive.open(info) as handle:
+                    data = handle.read(MAX_FILE + 1)
+            except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError,
+                    NotImplementedError):  # damaged, encrypted, or an unknown compression
+                return "a zip member that cannot be read (damaged or encrypted)"
+            return data if len(data) <= MAX_FILE else too_large
 
         names = sorted(n for n in members if n.lower().endswith(".xml")
                        and PurePosixPath(n).name.lower() != "imsmanifest.xml")
         manifest = next((n for n in members if n.lower() == "imsmanifest.xml"), None)
         if manifest:
-            listed = _manifest_items(load(manifest) or b"")
+            data = load(manifest)
+            listed = _manifest_items(data) if isinstance(data, bytes) else None
             if listed is not None:
                 names = listed
         if not names:
@@ -432,9 +443,9 @@ def _zip_documents(path: Path, result: QtiImportResult) -> list[_Document]:
                 result.skip("listed in imsmanifest.xml but missing from the zip")
                 continue
             data = load(name)
-            if data is None:
+            if isinstance(data, str):
                 result.total += 1
-                result.skip(f"file larger than {MAX_FILE // (1024 * 1024)} MB")
+                result.skip(data)
                 continue
             docs.append(_Document(name, PurePosixPath(name).stem, data))
         return docs
@@ -504,7 +515,11 @@ def read(path: str | Path, *, sample: int | None = None, seed: int = 0,
             result.skip(f"<{tag}> is not an assessment item")
             continue
         warnings = result.warnings.copy()
-        item = _item(root, doc, result, id_prefix, used_ids)
+        try:
+            item = _item(root, doc, result, id_prefix, used_ids)
+        except RecursionError:  # the body converts to Markdown recursively
+            result.skip(f"XML nested too deeply: {doc.name}")
+            item = None
         if item is not None:
             units.append([item])
         else:  # what was dropped from a skipped item does not matter

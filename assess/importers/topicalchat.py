@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from .base import (ImportResult, finish, quote, read_json_records, require_records, rng_for,
-                   title_from, too_long)
+from .base import (ImportResult, finish, json_objects, quote, read_json_records, require_records,
+                   rng_for, title_from, too_long)
 
 EXPECTED = ("a JSON list of objects with source (the dialogue), context (the fact), "
             "system_output and scores (understandability, naturalness, coherence, engagingness, "
@@ -68,7 +68,8 @@ def _scores(record: dict, result: ImportResult) -> dict[str, float] | None:
         if value is None:
             result.skip(f"missing score {ident!r}")
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                isinstance(value, float) and math.isnan(value)):
             result.skip("score is not a number")
             return None
         if not low <= value <= high:
@@ -93,11 +94,7 @@ def read(path, *, sample: int | None, seed: int, id_prefix: str) -> ImportResult
     require_records(path, records, [("source", "system_output", "scores")], EXPECTED)
     contexts: dict[tuple[str, str], list[tuple[str, str, dict]]] = {}
     numbers: dict[tuple[str, str], int] = {}
-    for record in records:
-        result.total += 1
-        if not isinstance(record, dict):
-            result.skip("not a JSON object")
-            continue
+    for _, record in json_objects(records, result):
         source, fact, output = (record.get(k) for k in ("source", "context", "system_output"))
         if not isinstance(source, str) or not source.strip():
             result.skip("missing dialogue (source)")

@@ -1,11 +1,10 @@
 """Multiple choice: pick the one right option, or every right option when ``multiple``."""
 from __future__ import annotations
 
-from itertools import product
 from typing import Any, Mapping
 
 from .base import AnswerError, Checker, ItemType, shuffled
-from .labels import check_id_list, parse_id_list
+from .labels import check_id_list, parse_id_list, subsets
 from .registry import register
 
 
@@ -110,6 +109,4 @@ class Choice(ItemType):
             return ({"selected": [i]} for i in ids)
         # Each checkbox at even odds, but a guesser always ticks something (at most 10
         # options: 1023 answers).
-        ticked = ([i for i, on in zip(ids, ticks) if on]
-                  for ticks in product((False, True), repeat=len(ids)))
-        return ({"selected": selected} for selected in ticked if selected)
+        return ({"selected": selected} for selected in subsets(ids) if selected)

@@ -45,6 +45,13 @@ def parse_id_list(field: str, value: Any, ids: list[str], what: str = "option") 
     return seen
 
 
+def subsets(ids: list[str]):
+    """Every subset of ``ids`` (in their order), as ticking each checkbox or not at even odds
+    gives them: 2 ** len(ids) lists, the empty one included."""
+    return ([i for i, ticked in zip(ids, ticks) if ticked]
+            for ticks in product((False, True), repeat=len(ids)))
+
+
 @register
 class Labels(ItemType):
     name = "labels"
@@ -140,6 +147,5 @@ class Labels(ItemType):
         ids = [o["id"] for o in content["options"]]
         if 2 ** len(ids) > MAX_ANSWER_SPACE:
             return None
-        # Each checkbox ticked or not at even odds; ticking none is the answer "none apply".
-        return ({"labels": [i for i, ticked in zip(ids, ticks) if ticked]}
-                for ticks in product((False, True), repeat=len(ids)))
+        # Ticking none is the answer "none apply".
+        return ({"labels": labels} for labels in subsets(ids))

@@ -10,6 +10,12 @@ STRENGTHS = {1: "slightly", 2: "clearly", 3: "much"}
 EQUAL = "equal"
 
 
+def choices(content: Mapping) -> list[str]:
+    """What an applicant may choose: a response id, or "equal" when the item allows it."""
+    return [r["id"] for r in content["responses"]] + \
+        ([EQUAL] if content.get("allow_equal") else [])
+
+
 @register
 class Pairwise(ItemType):
     name = "pairwise"
@@ -78,17 +84,16 @@ class Pairwise(ItemType):
         }
 
     def parse_fields(self, content, raw) -> dict[str, Any]:
-        ids = [r["id"] for r in content["responses"]]
         answer: dict[str, Any] = {}
         choice = raw.get("choice")
         if choice is not None:
-            allowed = ids + ([EQUAL] if content.get("allow_equal") else [])
+            allowed = choices(content)
             if choice not in allowed:
                 raise AnswerError("choice", f"expected one of {', '.join(allowed)}")
             answer["choice"] = choice
         strength = raw.get("strength")
         if strength is not None and choice != EQUAL:
-            if isinstance(strength, str) and strength.isdigit():
+            if isinstance(strength, str) and strength.isdecimal():
                 strength = int(strength)
             if isinstance(strength, bool) or not isinstance(strength, int) \
                     or strength not in STRENGTHS:
@@ -115,8 +120,6 @@ class Pairwise(ItemType):
         return 0.0, {"verdict": "wrong side"}
 
     def answer_space(self, content):
-        choices = [r["id"] for r in content["responses"]]
-        choices += [EQUAL] if content.get("allow_equal") else []
         # The form shows the strength buttons beside "about equal" too (which ignores them),
         # so a guesser clicks one of each group: "equal" comes up once in len(choices) tries.
-        return ({"choice": c, "strength": s} for c in choices for s in STRENGTHS)
+        return ({"choice": c, "strength": s} for c in choices(content) for s in STRENGTHS)

@@ -102,9 +102,6 @@ class Rewrite(ItemType):
         answered = bool(answer) and self.fields_complete(content, answer)
         return GradeResult(0.0, 0.0, {"answered": answered, "auto": False})
 
-    def grade_fraction(self, content, answer):
-        return 0.0, {"auto": False}
-
     def own_human_parts(self, content: Mapping, answer: Mapping) -> list[HumanPart]:
         text = answer.get("text") or ""
         if not text.strip():

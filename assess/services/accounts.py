@@ -52,9 +52,7 @@ def _new_user(email: str, name: str, password: str, role: str, now: datetime,
 
 def register(email: str, name: str, password: str, *, now: datetime, min_length: int) -> User:
     """Self-registration always makes an applicant."""
-    user = _new_user(email, name, password, "applicant", now, min_length)
-    db.session.commit()
-    return user
+    return create_user(email, name, password, "applicant", now=now, min_length=min_length)
 
 
 def create_user(email: str, name: str, password: str, role: str, *, now: datetime,

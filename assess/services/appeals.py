@@ -11,7 +11,7 @@ from ..core.grading import LevelError, score_levels
 from ..extensions import db
 from ..models import Appeal, Attempt, Grade, GradingTask, Response
 from . import ServiceError, scoring
-from .attempts import owned_attempt
+from .attempts import WITH_RESPONSES, owned_attempt
 
 REASON_MIN, REASON_MAX = 20, 2000
 
@@ -92,8 +92,10 @@ def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, A
         db.session.add(Grade(task_id=task.id, grader_id=lead_id, kind="appeal", levels=scored,
                              points=new_points, comment=note, created_at=now))
         task.final_points, task.resolution = new_points, "appeal"
+    attempt = db.session.scalar(select(Attempt).where(Attempt.id == appeal.attempt_id)
+                                .options(WITH_RESPONSES))  # scoring walks every item
     scoring.score_attempt(
-        db.session.get(Attempt, appeal.attempt_id), now, reason="appeal", actor_id=lead_id,
+        attempt, now, reason="appeal", actor_id=lead_id,
         always_log=True,
         note=f"Appeal on {task.part}: {old_points:g} → {task.final_points:g} of "
              f"{task.max_points:g} points ({'changed' if change else 'upheld'}). {note}")

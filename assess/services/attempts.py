@@ -51,6 +51,9 @@ class AttemptClosed(ServiceError):
         super().__init__(message, code=code)
 
 
+MAX_REVISION = 2**31 - 1  # the revision column is a 32-bit integer
+
+
 @dataclass(frozen=True)
 class SaveResult:
     accepted: bool  # False: a stale revision, recorded but ignored
@@ -83,10 +86,12 @@ def refusal_message(state: Standing, title: str) -> str:
     return ""
 
 
+# Every page and the finalisation walk all responses with their item versions.
+WITH_RESPONSES = selectinload(Attempt.responses).selectinload(Response.item_version)
+
+
 def owned_attempt(attempt_id: int, user_id: int, *, lock: bool = False) -> Attempt:
-    # Every page and the finalisation walk all responses with their item versions.
-    query = select(Attempt).where(Attempt.id == attempt_id).options(
-        selectinload(Attempt.responses).selectinload(Response.item_version))
+    query = select(Attempt).where(Attempt.id == attempt_id).options(WITH_RESPONSES)
     if lock:
         query = query.with_for_update()
     attempt = db.session.scalar(query)
@@ -191,9 +196,10 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
     written, so a saved answer cannot be damaged by a bad request. A plain form may also set
     the review flag and, in practice mode, ask for the answer to be checked.
     """
-    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
-        raise ServiceError("revision must be a positive whole number.", code="invalid_revision",
-                           field="revision", status=400)
+    if isinstance(revision, bool) or not isinstance(revision, int) \
+            or not 1 <= revision <= MAX_REVISION:
+        raise ServiceError("revision must be a positive whole number (a 32-bit integer).",
+                           code="invalid_revision", field="revision", status=400)
     row = db.session.execute(sql.LOOKUP, {"attempt_id": attempt_id, "position": position}).first()
     if row is None:
         owned_attempt(attempt_id, user_id)  # 404 for an attempt that is not theirs
@@ -241,7 +247,8 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
                       complete=item_type.is_complete(content, answer))
 
 
-def _response(attempt: Attempt, position: int) -> Response:
+def response_at(attempt: Attempt, position: int) -> Response:
+    """The attempt's response at ``position``; 404 when the attempt has no such item."""
     for response in attempt.responses:
         if response.position == position:
             return response
@@ -268,13 +275,11 @@ def visit(attempt_id: int, user_id: int, now: datetime, position: int | None = N
     if is_expired(attempt, now):
         _finalise(attempt, now, by="deadline")
         changed = True
-    elif attempt.status == OPEN and position is not None:
-        response = _response(attempt, position)
-        if response.first_seen_at is None:
+    elif position is not None:
+        response = response_at(attempt, position)
+        if attempt.status == OPEN and response.first_seen_at is None:
             response.first_seen_at = now
             changed = True
-    elif position is not None:
-        _response(attempt, position)
     if changed:
         db.session.commit()
     return attempt
@@ -284,7 +289,8 @@ def sweep(now: datetime) -> list[int]:
     """Finalise every open attempt whose time and grace have run out (for a cron job)."""
     candidates = db.session.scalars(
         select(Attempt).where(Attempt.status == OPEN, Attempt.deadline_at.is_not(None),
-                              Attempt.deadline_at < now)).all()
+                              Attempt.deadline_at < now)
+        .options(WITH_RESPONSES)).all()
     done = []
     for attempt in candidates:
         if is_expired(attempt, now):

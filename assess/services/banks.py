@@ -192,8 +192,10 @@ def guessing_reports(*, seed: int = 0, samples: int = DEFAULT_SAMPLES) -> list[G
                  selectinload(Bank.items).selectinload(Item.versions),
                  selectinload(Bank.rubrics).selectinload(Rubric.versions)))]
     reports = []
-    for assessment in db.session.scalars(select(Assessment).order_by(Assessment.slug)):
-        if assessment.retired or not assessment.versions:
+    for assessment in db.session.scalars(
+            select(Assessment).where(Assessment.retired.is_(False)).order_by(Assessment.slug)
+            .options(selectinload(Assessment.versions))):
+        if not assessment.versions:
             continue
         version = assessment.latest
         try:

@@ -154,9 +154,8 @@ def issue_pending(now: datetime) -> int:
     issued = 0
     from .scoring import breakdown
     for attempt in db.session.scalars(select(Attempt).where(
-            Attempt.status == "scored", Attempt.tier_slug.is_not(None))):
-        if db.session.scalar(select(Certificate.id).where(Certificate.attempt_id == attempt.id)):
-            continue
+            Attempt.status == "scored", Attempt.tier_slug.is_not(None),
+            ~select(Certificate.id).where(Certificate.attempt_id == Attempt.id).exists())).all():
         result = breakdown(attempt, now)
         if result.decision.tier is not None:
             _issue(attempt, result.decision.tier, result.scored, now)

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..core.scoring import skill_label
 from ..credentials.verify import Verdict
@@ -150,20 +151,23 @@ def my_certificates(user_id: int, now: datetime) -> dict[str, list[MyAssessment]
     held = db.session.scalars(select(Certificate).where(Certificate.user_id == user_id)
                               .order_by(Certificate.created_at.desc(), Certificate.id.desc())).all()
     ids = {a.assessment_id for a in attempts} | {c.assessment_id for c in held}
-    assessments = db.session.scalars(select(Assessment).where(Assessment.id.in_(ids))).all()
+    assessments = db.session.scalars(
+        select(Assessment).where(Assessment.id.in_(ids))
+        .options(selectinload(Assessment.versions).selectinload(AssessmentVersion.tiers))).all()
+    names = _tier_names(ids)
     grouped: dict[str, list[MyAssessment]] = defaultdict(list)
     for assessment in sorted(assessments, key=lambda a: a.latest.title):
         mine = _my_assessment(assessment, [a for a in attempts if a.assessment_id == assessment.id],
-                              [c for c in held if c.assessment_id == assessment.id], now)
+                              [c for c in held if c.assessment_id == assessment.id],
+                              names.get(assessment.id, {}), now)
         grouped[mine.domain].append(mine)
     return dict(sorted(grouped.items()))
 
 
 def _my_assessment(assessment: Assessment, attempts: list[Attempt], held: list[Certificate],
-                   now: datetime) -> MyAssessment:
+                   names: Mapping[str, str], now: datetime) -> MyAssessment:
     latest = assessment.latest
     ranks = {tier.slug: tier.rank for tier in latest.tiers}
-    names = _tier_names(assessment.id)
     mine = MyAssessment(assessment.slug, latest.title, latest.domain,
                         certificates=[_held(c, names, now) for c in held],
                         pending=sum(a.status == "awaiting_grading" for a in attempts))
@@ -191,14 +195,17 @@ def _my_assessment(assessment: Assessment, attempts: list[Attempt], held: list[C
     return mine
 
 
-def _tier_names(assessment_id: int) -> dict[str, str]:
-    """Tier slug → name across every version (the latest name wins)."""
+def _tier_names(assessment_ids: set[int]) -> dict[int, dict[str, str]]:
+    """Per assessment, tier slug → name across every version (the latest name wins)."""
     rows = db.session.execute(
-        select(TierRule.slug, TierRule.name).join(AssessmentVersion, AssessmentVersion.id ==
-                                                  TierRule.assessment_version_id)
-        .where(AssessmentVersion.assessment_id == assessment_id)
+        select(AssessmentVersion.assessment_id, TierRule.slug, TierRule.name)
+        .join(AssessmentVersion, AssessmentVersion.id == TierRule.assessment_version_id)
+        .where(AssessmentVersion.assessment_id.in_(assessment_ids))
         .order_by(AssessmentVersion.version))
-    return {slug: name for slug, name in rows}
+    names: dict[int, dict[str, str]] = defaultdict(dict)
+    for assessment_id, slug, name in rows:
+        names[assessment_id][slug] = name
+    return names
 
 
 def _held(certificate: Certificate, names: Mapping[str, str], now: datetime) -> HeldCertificate:

@@ -25,7 +25,7 @@ from ..models.attempt import OPEN, Response
 from ..rendering import render_fields
 from . import ServiceError
 from . import appeals, certificates, scoring
-from .attempts import refusal_message, standing_for
+from .attempts import refusal_message, response_at, standing_for
 from .banks import imported_candidates
 
 
@@ -179,10 +179,7 @@ def item_page(attempt: Attempt, position: int, now: datetime, *,
               echo: Mapping[str, list[str]] | None = None) -> AttemptPage:
     """``echo``: a refused form, shown back as typed so that nothing the applicant wrote is lost."""
     page = _page(attempt, now)
-    response = next((r for r in attempt.responses if r.position == position), None)
-    if response is None:
-        raise ServiceError(f"Item {position} is not part of this attempt.",
-                           code="item_not_in_attempt", status=404)
+    response = response_at(attempt, position)
     practice_checked = page.mode == "practice" and response.grade_detail is not None
     page.item = _item_view(response, reveal=practice_checked or not page.is_open,
                            section=_sections(attempt).get(response.section_slug, ""))

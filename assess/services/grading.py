@@ -39,12 +39,15 @@ def create_tasks(attempt: Attempt, now: datetime) -> int:
     if attempt.assessment_version.mode != "timed":
         return 0  # practice answers are for the applicant's own learning
     share = current_app.config["GRADING_DOUBLE_SHARE"]
+    rubrics: dict[tuple[int, str], RubricVersion] = {}  # items of a bank share few rubrics
     parts = []
     for response in attempt.responses:
         content = response.item_version.content
         for part in item_types.get(content["type"]).human_parts(content, response.answer):
-            parts.append((response, part,
-                          _rubric_version(response.item_version.item.bank_id, part.rubric)))
+            key = (response.item_version.item.bank_id, part.rubric)
+            if key not in rubrics:
+                rubrics[key] = _rubric_version(*key)
+            parts.append((response, part, rubrics[key]))
     written_max = sum(rubric.max_points for _, _, rubric in parts)
     thresholds = [tier.min_overall for tier in attempt.assessment_version.tiers]
     for response, part, rubric in parts:

@@ -8,16 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..core import scoring as rules
 from ..extensions import db
 from ..items import registry as item_types
-from ..items.base import AnswerError
+from ..items.base import AnswerError, GradeResult
 from ..models import Attempt, Bank, Item, ItemVersion, Response
 from . import ServiceError, scoring
 
 FINISHED = ("awaiting_grading", "scored")
+NO_CHANGE = rules.ScoreChange(None, None, None, None)
 
 
 @dataclass(frozen=True)
@@ -54,22 +55,20 @@ class Plan:
 
 def outdated_items() -> list[tuple[str, int, int]]:
     """("bank/item", newest version, responses on older versions) for the admin's picker."""
+    newest = (select(ItemVersion.item_id, func.max(ItemVersion.version).label("version"))
+              .group_by(ItemVersion.item_id).subquery())
     rows = db.session.execute(
-        select(Bank.slug, Item.slug, Item.id, ItemVersion.id)
-        .join(Item, Item.bank_id == Bank.id).join(ItemVersion, ItemVersion.item_id == Item.id)
+        select(Bank.slug, Item.slug, newest.c.version, func.count(Response.id))
+        .join(Item, Item.bank_id == Bank.id).join(newest, newest.c.item_id == Item.id)
+        .join(ItemVersion, ItemVersion.item_id == Item.id)
         .join(Response, Response.item_version_id == ItemVersion.id)
         .join(Attempt, Attempt.id == Response.attempt_id)
-        .where(Attempt.status.in_(FINISHED)))
-    counts: dict[tuple[str, int], int] = {}
-    for bank, slug, item_id, version_id in rows:
-        item = db.session.get(Item, item_id)
-        if version_id != item.latest.id:
-            key = (f"{bank}/{slug}", item.latest.version)
-            counts[key] = counts.get(key, 0) + 1
-    return sorted((name, version, n) for (name, version), n in counts.items())
+        .where(Attempt.status.in_(FINISHED), ItemVersion.version != newest.c.version)
+        .group_by(Bank.slug, Item.slug, newest.c.version))
+    return sorted((f"{bank}/{slug}", version, n) for bank, slug, version, n in rows)
 
 
-def _graded(content, answer):
+def _graded(content, answer) -> GradeResult:
     """The saved answer graded against ``content``; AnswerError if the new version cannot
     read it (an option or response it names is gone)."""
     kind = item_types.get(content["type"])
@@ -87,10 +86,11 @@ def _item(reference: str) -> Item:
     return item
 
 
-def plan(reference: str, now: datetime) -> Plan:
-    item = _item(reference)
+def _regrades(item: Item, result: Plan) -> dict[int, list[tuple[ResponseRegrade, GradeResult]]]:
+    """Every finished response on an older version of ``item`` graded against the newest,
+    by attempt: (what changes, the new grade). Answers the new key cannot read are noted in
+    ``result.incompatible`` and left out."""
     latest = item.latest
-    result = Plan(reference, latest.version)
     rows = db.session.execute(
         select(Response, ItemVersion.version).join(ItemVersion,
                                                    ItemVersion.id == Response.item_version_id)
@@ -98,7 +98,7 @@ def plan(reference: str, now: datetime) -> Plan:
         .where(ItemVersion.item_id == item.id, ItemVersion.id != latest.id,
                Attempt.status.in_(FINISHED))
         .order_by(Response.attempt_id)).all()
-    by_attempt: dict[int, list[ResponseRegrade]] = {}
+    by_attempt: dict[int, list[tuple[ResponseRegrade, GradeResult]]] = {}
     for response, version in rows:
         try:
             graded = _graded(latest.content, response.answer)
@@ -107,10 +107,17 @@ def plan(reference: str, now: datetime) -> Plan:
                                        f" {exc.field}: {exc.message}")
             continue
         result.checked += 1
-        by_attempt.setdefault(response.attempt_id, []).append(ResponseRegrade(
+        by_attempt.setdefault(response.attempt_id, []).append((ResponseRegrade(
             response.id, response.position, version, response.auto_points or 0.0,
-            graded.points, graded.max_points))
-    for attempt_id, regrades in by_attempt.items():
+            graded.points, graded.max_points), graded))
+    return by_attempt
+
+
+def plan(reference: str, now: datetime) -> Plan:
+    item = _item(reference)
+    result = Plan(reference, item.latest.version)
+    for attempt_id, graded in _regrades(item, result).items():
+        regrades = [regrade for regrade, _ in graded]
         attempt = db.session.get(Attempt, attempt_id)
         after = scoring.breakdown(attempt, now, {r.response_id: (r.new_points, r.max_points)
                                                  for r in regrades})
@@ -119,30 +126,36 @@ def plan(reference: str, now: datetime) -> Plan:
                                    else after.scored.overall,
                                    attempt.tier_slug, tier.slug if tier else None)
         if attempt.status != "scored":  # not scored yet: the new key simply applies
-            change = rules.ScoreChange(None, None, None, None)
+            change = NO_CHANGE
         result.attempts.append(AttemptRegrade(attempt_id, attempt.user.email, attempt.status,
                                               change, regrades))
     return result
 
 
 def apply(reference: str, actor_id: int | None, now: datetime) -> Plan:
-    """Regrade every outdated response of the item; commits once."""
-    result = plan(reference, now)
+    """Regrade every outdated response of the item; commits once. Returns what changed, as
+    ``plan`` would have foretold it: each response is graded once, each attempt scored once."""
     item = _item(reference)
     latest = item.latest
-    for regrade in result.attempts:
-        attempt = db.session.get(Attempt, regrade.attempt_id)
-        for one in regrade.responses:
-            response = db.session.get(Response, one.response_id)
+    result = Plan(reference, latest.version)
+    for attempt_id, graded in _regrades(item, result).items():
+        attempt = db.session.get(Attempt, attempt_id)
+        status = attempt.status
+        for regrade, grade in graded:
+            response = db.session.get(Response, regrade.response_id)
             response.item_version_id = latest.id
-            graded = _graded(latest.content, response.answer)
-            response.auto_points, response.max_points = graded.points, graded.max_points
-            response.grade_detail = graded.detail
+            response.auto_points, response.max_points = grade.points, grade.max_points
+            response.grade_detail = grade.detail
         db.session.flush()
         db.session.refresh(attempt)
         attempt.auto_points = round(sum(r.auto_points or 0.0 for r in attempt.responses), 6)
         attempt.auto_max_points = round(sum(r.max_points or 0.0 for r in attempt.responses), 6)
-        scoring.score_attempt(attempt, now, reason="regrade", actor_id=actor_id,
-                              note=f"Regrade of {reference} against version {latest.version}.")
+        change = scoring.score_attempt(attempt, now, reason="regrade", actor_id=actor_id,
+                                       note=f"Regrade of {reference} against version "
+                                            f"{latest.version}.")
+        result.attempts.append(AttemptRegrade(
+            attempt_id, attempt.user.email, status,
+            change if status == "scored" and change is not None else NO_CHANGE,
+            [regrade for regrade, _ in graded]))
     db.session.commit()
     return result

@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 
 from ..core import scoring
 from ..extensions import db
 from ..items import registry as item_types
-from ..models import (Assessment, Attempt, Certificate, GradingTask, Response, Rubric,
-                      RubricVersion, ScoreEvent)
+from ..models import (Assessment, AssessmentVersion, Attempt, Certificate, GradingTask,
+                      Response, Rubric, RubricVersion, ScoreEvent, TierRule)
 from . import certificates
 
 FINAL = "final"
@@ -71,8 +71,23 @@ def rule_of(tier) -> scoring.TierRule:
 
 
 def ladders() -> dict[str, dict[str, int]]:
-    return {assessment.slug: {tier.slug: tier.rank for tier in assessment.latest.tiers}
-            for assessment in db.session.scalars(select(Assessment)) if assessment.versions}
+    """Tier slug → rank in the latest version of every assessment, in one query (it runs
+    for every breakdown)."""
+    latest = (select(AssessmentVersion.assessment_id,
+                     func.max(AssessmentVersion.version).label("version"))
+              .group_by(AssessmentVersion.assessment_id).subquery())
+    rows = db.session.execute(
+        select(Assessment.slug, TierRule.slug, TierRule.rank)
+        .join(latest, latest.c.assessment_id == Assessment.id)
+        .join(AssessmentVersion, and_(AssessmentVersion.assessment_id == Assessment.id,
+                                      AssessmentVersion.version == latest.c.version))
+        .outerjoin(TierRule, TierRule.assessment_version_id == AssessmentVersion.id))
+    result: dict[str, dict[str, int]] = {}
+    for assessment, tier, rank in rows:
+        ladder = result.setdefault(assessment, {})
+        if tier is not None:
+            ladder[tier] = rank
+    return result
 
 
 def held_by(user_id: int, *, besides_attempt: int | None = None) -> list[scoring.Held]:
@@ -86,7 +101,10 @@ def held_by(user_id: int, *, besides_attempt: int | None = None) -> list[scoring
 
 def breakdown(attempt: Attempt, now: datetime,
               auto: dict[int, tuple[float, float]] | None = None) -> Breakdown:
-    scored = scoring.score(item_scores(attempt, auto))
+    return _decided(attempt, scoring.score(item_scores(attempt, auto)), now)
+
+
+def _decided(attempt: Attempt, scored: scoring.Scored, now: datetime) -> Breakdown:
     decision = scoring.decide_tier(scored, rules_of(attempt),
                                    held_by(attempt.user_id, besides_attempt=attempt.id),
                                    ladders(), now)
@@ -101,10 +119,11 @@ def score_attempt(attempt: Attempt, now: datetime, *, reason: str = "scored",
     or always when ``always_log`` (an appeal decision is recorded even if it changes nothing)."""
     if attempt.assessment_version.mode != "timed" or attempt.status in ("in_progress", "void"):
         return None
-    result = breakdown(attempt, now)
-    if result.scored.pending:
+    scored = scoring.score(item_scores(attempt))
+    if scored.pending:  # the usual case after a grade: no tier work until the last one
         attempt.status = "awaiting_grading"
         return None
+    result = _decided(attempt, scored, now)
     first = attempt.status != "scored"
     tier = result.decision.tier
     change = scoring.ScoreChange(attempt.score, result.scored.overall, attempt.tier_slug,

@@ -104,3 +104,26 @@ def test_nothing_is_imported_when_any_file_is_broken(app, banks_copy):
             import_paths([banks_copy], now=FIXED_NOW)
         assert any(e.item == "a" and e.field == "type" for e in caught.value.errors)
         assert count(Item) == 0 and count(AnswerEvent) == 0
+
+
+def test_guessing_reports_query_count_does_not_grow_with_assessments(app, imported):
+    """The admin page's reports: banks, items, rubrics and assessments are each loaded with
+    their versions in one query, never one query per assessment."""
+    from sqlalchemy import event
+
+    from assess.services.banks import guessing_reports
+
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            reports = guessing_reports(samples=50)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    assert {r.slug for r in reports} == {"general-screening", "practice"}
+    # Bank, Item, ItemVersion, Rubric, RubricVersion, Assessment, AssessmentVersion
+    assert len(statements) <= 7, statements

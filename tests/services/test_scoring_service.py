@@ -170,3 +170,26 @@ def test_regrade_after_a_key_correction(quiet, make_user, imported, tmp_path):
         assert certs[0].revoked_at is not None
         assert (certs[-1].tier_slug if change.new_tier else None) == change.new_tier
         assert regrade.plan(item, later).checked == 0  # nothing left on the old version
+
+
+def test_certificates_missed_for_want_of_contexts_are_issued_later(quiet, make_user, imported,
+                                                                   tmp_path):
+    from assess.models import Assessment
+    from assess.services import certificates, scoring
+    (applicant,) = finished_attempts(quiet, make_user, 1)
+    contexts = quiet.config["JSONLD_CONTEXTS"]
+    quiet.config["JSONLD_CONTEXTS"] = str(tmp_path / "missing.json")
+    grade_all(quiet, make_user("grader@example.org", "grader"))
+    quiet.config["JSONLD_CONTEXTS"] = contexts
+    with quiet.app_context():
+        from assess.extensions import db
+        attempt = the_attempt(applicant)
+        assert attempt.status == "scored" and attempt.tier_slug == "expert"
+        assert certificates_of(attempt.id) == []
+        # ladders() reads the latest version of every assessment in one query
+        assert scoring.ladders() == {
+            a.slug: {t.slug: t.rank for t in a.latest.tiers}
+            for a in db.session.scalars(select(Assessment)) if a.versions}
+        assert certificates.issue_pending(FIXED_NOW) == 1
+        assert [c.tier_slug for c in certificates_of(attempt.id)] == ["expert"]
+        assert certificates.issue_pending(FIXED_NOW) == 0

@@ -273,3 +273,18 @@ def test_unknown_certificates_are_404(client, issued):
         assert client.get(path).status_code == 404, path
     sign_in(client, "admin@example.org")
     assert client.get("/admin/certificates/nope").status_code == 404
+
+
+def test_undecodable_bodies_and_lone_surrogates_get_a_verdict(client, issued):
+    body = json.dumps(dict(issued.credential, name="\ud800"))
+    verdict = api_verify(client, data=body, content_type="application/json")
+    assert verdict["status"] == "malformed" and "surrogate" in verdict["reason"]
+    page = client.post("/verify", data={"credential": body})
+    assert page.status_code == 200 and "surrogate" in page.text
+    for raw in (b"{\xff\xfe}", b"\xc3\x28.\xa0\xa1.x", b"\xff\xfe" + body.encode("utf-16-le")):
+        assert api_verify(client, data=raw, content_type="application/json")["status"] \
+            == "malformed"
+    inline = dict(issued.credential,
+                  **{"@context": [*issued.credential["@context"], {"@vocab": None}]})
+    verdict = api_verify(client, json=inline)
+    assert verdict["status"] == "malformed" and "JSON-LD" in verdict["reason"]

@@ -192,3 +192,14 @@ def test_options_are_checked(runner, tmp_path):
     assert bad_bank.exit_code == 2 and "expected a slug" in bad_bank.output
     unknown = runner.invoke(args=["banks", "from-dataset", "csv", str(data), "--bank", "b"])
     assert unknown.exit_code == 2 and "llmbar" in unknown.output
+
+
+def test_an_unwritable_out_path_is_one_clear_error(runner, tmp_path):
+    data = tmp_path / "pairs.json"
+    data.write_text(json.dumps([{"input": "Say hi.", "output_1": "Hi!", "output_2": "Bye.",
+                                 "label": 1}]))
+    out = data / "bank.yaml"  # under a file, not a folder
+    result = runner.invoke(args=["banks", "from-dataset", "llmbar", str(data), "--bank", "b",
+                                 "--out", str(out)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"error: cannot write {out}" in result.output and "Nothing written." in result.output

@@ -67,3 +67,12 @@ def test_to_qti_refuses_an_invalid_bank(runner, tmp_path):
     assert "item 'two': field 'explanation'" in result.output
     assert "not a valid bank file; nothing written" in result.output
     assert not (tmp_path / "q").exists()
+
+
+def test_to_qti_into_an_unwritable_folder_is_one_clear_error(runner, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    out = blocker / "qti"
+    result = runner.invoke(args=["banks", "to-qti", str(STARTER), "--out", str(out)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"cannot write to {out}" in result.output

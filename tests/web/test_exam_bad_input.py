@@ -111,7 +111,7 @@ def test_a_malformed_json_body(app, attempt):
     assert _saved(app, attempt_id) == before
 
 
-@pytest.mark.parametrize("revision", [None, 0, -1, "2", 1.5, True])
+@pytest.mark.parametrize("revision", [None, 0, -1, "2", 1.5, True, 2**31, 2**64])
 def test_a_bad_revision(app, attempt, revision):
     client, attempt_id, _, answer = attempt
     before = _saved(app, attempt_id)
@@ -206,3 +206,27 @@ def test_a_json_submit_without_a_true_confirm_is_refused(app, attempt, body):
     _error(reply, 422, "not_confirmed", "confirm")
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).status == "in_progress"
+
+
+def test_a_non_ascii_digit_is_refused_not_a_crash(app, attempt):
+    # "²".isdigit() is true but int("²") fails: such input must be a clear 4xx, never a 500.
+    client, attempt_id, *_ = attempt
+    position, content = _type_position(app, attempt_id, "pairwise")
+    before = _saved(app, attempt_id)
+    reply = client.post(f"/attempts/{attempt_id}/items/{position}/autosave",
+                        json={"revision": 50, "answer": {"choice": content["responses"][0]["id"],
+                                                         "strength": "²"}})
+    _error(reply, 422, "invalid_answer", "strength")
+    assert _saved(app, attempt_id) == before
+    moved = client.post(f"/attempts/{attempt_id}/items/1", data={"action": "goto-²",
+                                                                 "revision": "2"})
+    assert moved.status_code == 302
+    assert moved.location.endswith(f"/attempts/{attempt_id}/items/1")
+
+
+def test_an_id_too_large_for_the_database_is_not_found(attempt):
+    client, *_ = attempt
+    huge = 2**64
+    assert client.get(f"/attempts/{huge}/items/1").status_code == 404
+    _error(client.post(f"/attempts/{huge}/items/1/autosave", json={"revision": 1, "answer": {}}),
+           404, "not_found")

@@ -282,6 +282,15 @@ def test_accommodation_extends_the_deadline(app, login, imported):
         assert attempt.deadline_at == FIXED_NOW + timedelta(minutes=55)
 
 
+@pytest.mark.parametrize("multiplier", ["NaN", "sNaN", "Infinity"])
+def test_a_multiplier_that_is_not_a_number_is_refused(login, make_user, multiplier):
+    admin = login("boss@example.org", role="admin")
+    user_id = make_user("slow@example.org")
+    bad = admin.post(f"/admin/users/{user_id}/accommodation",
+                     data={"extra_minutes": "0", "multiplier": multiplier})
+    assert bad.status_code == 422
+
+
 def test_only_admins_grant_accommodations(applicant):
     assert applicant.get("/admin/users").status_code == 403
     assert applicant.post("/admin/users/1/accommodation", data={}).status_code == 403

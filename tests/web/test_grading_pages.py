@@ -131,3 +131,8 @@ def test_filters_narrow_the_queue_to_one_kind(app, login, make_user, imported):
     task_id = _claim(client)
     with app.app_context():
         assert db.session.get(GradingTask, task_id).kind == "rewrite"
+
+
+def test_a_non_ascii_digit_in_the_filters_is_ignored(login, imported):
+    client = login("grader@example.org", role="grader")
+    assert client.get("/grading/?apply=1&item_id=²&assessment_id=¹").status_code == 200

@@ -33,6 +33,8 @@ def test_dry_run_then_apply(app, client, make_user, imported, tmp_path):
         content = response.item_version.content
         wrong = next(o["id"] for o in content["options"] if o["id"] not in gold_ids(content))
         import_paths([corrected_banks(tmp_path, slug, [wrong])], now=FIXED_NOW)
+        from assess.services import regrade
+        assert regrade.outdated_items() == [(f"starter/{slug}", 2, 1)]
 
     client.post("/auth/login", data={"email": "applicant0@example.org", "password": PASSWORD})
     assert client.get("/admin/regrade").status_code == 403
@@ -52,5 +54,7 @@ def test_dry_run_then_apply(app, client, make_user, imported, tmp_path):
         reasons = db.session.scalars(select(ScoreEvent.reason)
                                      .where(ScoreEvent.attempt_id == attempt_id)).all()
         assert reasons == ["scored", "regrade"]
+        from assess.services import regrade
+        assert regrade.outdated_items() == []
     unknown = client.get("/admin/regrade?item=starter/nope", follow_redirects=True)
     assert "No item" in unknown.text

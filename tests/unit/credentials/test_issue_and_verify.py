@@ -136,3 +136,44 @@ def test_garbage_gets_a_reason_not_an_exception(issued):
                  json.dumps({**issued.credential, "proof": "z"})):
         verdict = issued.verify(text)
         assert verdict.status == "malformed" and verdict.reason, text
+
+
+@pytest.mark.parametrize("inline, reason", [
+    ({"@vocab": 5}, '"@vocab"'),  # a JsonLdError, reported by its innermost message
+    ({"@vocab": None}, "@vocab"),  # pyld raises KeyError
+    ({"t": {"@id": []}}, "got 'list'"),  # TypeError
+    ({"t": {"@id": "https://x.example/t", "@context": "relative"}}, "relative IRI"),  # ValueError
+    ({"t": {"@id": "https://x.example/t", "@nest": ""}}, "not valid JSON-LD"),  # IndexError
+])
+def test_an_inline_context_pyld_chokes_on_is_malformed_not_an_exception(issued, inline, reason):
+    document = dict(issued.credential, **{"@context": [*issued.credential["@context"], inline]})
+    verdict = issued.verify(document)
+    assert verdict.status == "malformed", verdict.reason
+    assert "not valid JSON-LD" in verdict.reason and reason in verdict.reason
+    assert "Could not convert input" not in verdict.reason
+
+
+def test_a_lone_surrogate_is_malformed_not_an_exception(issued):
+    text = json.dumps(dict(issued.credential, name="\ud800"))
+    assert "\\ud800" in text
+    verdict = issued.verify(text)
+    assert verdict.status == "malformed" and "surrogate" in verdict.reason
+    assert verdict.credential is None  # nothing unprintable reaches a page
+    head, payload, signature = issued.jwt.split(".")
+    claims = json.loads(jose.b64url_decode(payload))
+    claims["vc"]["name"] = "\udfff"
+    forged = f"{head}.{jose.b64url(json.dumps(claims).encode())}.{signature}"
+    assert issued.verify(forged).status == "malformed"
+
+
+@pytest.mark.parametrize("nodes", [7, 40])
+def test_a_poison_graph_is_refused_not_computed_for_minutes(issued, nodes):
+    """Interchangeable blank nodes that all point at each other make RDFC-1.0 factorial (7
+    took 12 s unbounded); the bounded canonicaliser refuses them as malformed."""
+    poisoned = copy.deepcopy(issued.credential)
+    poisoned["credentialSubject"]["achievement"]["alignment"] = [
+        {"@id": f"_:b{i}", "type": ["Alignment"],
+         "https://example.org/linked": [{"@id": f"_:b{j}"} for j in range(nodes) if j != i]}
+        for i in range(nodes)]
+    verdict = issued.verify(poisoned)
+    assert verdict.status == "malformed" and "blank nodes" in verdict.reason, verdict.reason

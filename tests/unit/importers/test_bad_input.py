@@ -178,3 +178,25 @@ def test_the_real_files_are_refused_by_the_other_json_formats():
                 continue
             with pytest.raises(NotThisFormat):
                 reader(path, sample=1, seed=0, id_prefix="x")
+
+
+@pytest.mark.parametrize("fmt", sorted(set(READERS) - {"truthfulqa"}))
+def test_json_nested_too_deeply_is_one_clear_error(fmt, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(NotThisFormat, match="not JSON or JSON Lines"):
+        READERS[fmt](path, sample=None, seed=0, id_prefix="x")
+
+
+def test_out_of_range_numbers_are_skipped_not_a_crash(tmp_path):
+    huge = int("9" * 400)  # too large for a float
+    pairs = tmp_path / "pairs.json"
+    pairs.write_text(json.dumps([GOOD_PAIR, {**GOOD_PAIR, "label": "1" * 5000},
+                                 {**GOOD_PAIR, "label": "²"}]))
+    result = llmbar.read(pairs, sample=None, seed=0, id_prefix="x")
+    assert len(result.items) == 1 and sum(result.skipped.values()) == 2
+    chat = tmp_path / "tc.json"
+    chat.write_text(json.dumps([{"source": "hi\nhello\n", "context": "fact",
+                                 "system_output": "reply", "scores": {**SCORES, "overall": huge}}]))
+    result = topicalchat.read(chat, sample=None, seed=0, id_prefix="x")
+    assert dict(result.skipped) == {"score 'overall' outside 1–5": 1}

@@ -486,3 +486,32 @@ def test_overlong_text_is_skipped_and_a_skipped_items_images_are_not_reported(tm
     assert result.items == []
     assert result.skipped == Counter({"prompt longer than 20 000 characters": 1})
     assert not result.warnings and "x.png" not in result.description
+
+
+def test_an_unreadable_zip_member_or_deeply_nested_xml_is_skipped_not_a_crash(tmp_path):
+    export = qti.write(starter(), ["starter-choice-01", "starter-choice-03"])
+    package = tmp_path / "package.zip"
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in export.items():
+            archive.writestr(name, xml)
+    data = bytearray(package.read_bytes())
+    start = 30 + len("starter-choice-01.xml")  # the first member's compressed data
+    data[start:start + 20] = bytes(b ^ 0xFF for b in data[start:start + 20])
+    package.write_bytes(bytes(data))
+    result = read(package)
+    assert [i["id"] for i in result.items] == ["t-starter-choice-03"]
+    assert result.skipped == Counter(
+        {"a zip member that cannot be read (damaged or encrypted)": 1})
+
+    deep = tmp_path / "deep.xml"
+    deep.write_text(item_xml(
+        "<div>" * 5000 + "Which?" + "</div>" * 5000
+        + '<qti-choice-interaction response-identifier="RESPONSE" max-choices="1">'
+          '<qti-simple-choice identifier="a">A</qti-simple-choice>'
+          '<qti-simple-choice identifier="b">B</qti-simple-choice></qti-choice-interaction>',
+        '<qti-response-declaration identifier="RESPONSE" cardinality="single" '
+        'base-type="identifier"><qti-correct-response><qti-value>a</qti-value>'
+        "</qti-correct-response></qti-response-declaration>"))
+    result = read(deep)
+    assert result.items == [] and result.skipped == Counter(
+        {"XML nested too deeply: deep.xml": 1})
