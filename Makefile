@@ -41,6 +41,10 @@ banks: migrate
 demo: migrate
 	$(FLASK) demo
 
+# `make run HOST=0.0.0.0 PORT=5101`. The app hears HOST and PORT too (ASSESS_HOST, ASSESS_PORT):
+# unless PUBLIC_URL is set, certificate ids and share links are built on http://HOST:PORT.
+run: export ASSESS_HOST := $(HOST)
+run: export ASSESS_PORT := $(PORT)
 run: banks demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
@@ -57,3 +61,13 @@ clean:
 bench:
 	@test -x $(BIN)/python || $(MAKE) install
 	$(BIN)/python bench/autosave.py $(BENCH_ARGS)
+
+# Grading under concurrency, end to end over HTTP: 30 applicants submit the general screening,
+# 16 graders and 2 leads grade it at once through gunicorn (4 workers) on PostgreSQL
+# (database assess_load, recreated); exits non-zero when an invariant fails (stuck attempts,
+# duplicate score events or certificates, 5xx). Options: make load-grading
+# LOAD_ARGS="--ref HEAD" (the committed code) or "--database-url sqlite:////tmp/load.sqlite3".
+.PHONY: load-grading
+load-grading:
+	@test -x $(BIN)/python || $(MAKE) install
+	$(BIN)/python bench/grading_load.py $(LOAD_ARGS)

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Mapping
 
-from flask import Flask
+from flask import Flask, Request
 from werkzeug.routing import IntegerConverter
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -24,6 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.request_class = JSONSafeRequest
     # Ids in URLs are database integers: a larger number is simply not found (404), rather
     # than an overflow in the database driver (500).
     app.url_map.converters["int"] = DatabaseIdConverter
@@ -64,6 +65,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+class JSONSafeRequest(Request):
+    """JSON nested too deeply to parse is malformed JSON (400), not a crash (500)."""
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError as exc:
+            if silent:
+                return None
+            return self.on_json_loading_failed(ValueError(f"JSON nested too deeply: {exc}"))
+
+
 class DatabaseIdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's signature)
         kwargs.setdefault("max", 2**31 - 1)
@@ -89,7 +102,17 @@ def _finish_config(app: Flask) -> None:
     if not app.config.get("JSONLD_CONTEXTS"):
         from .credentials.documents import DEFAULT_CONTEXTS
         app.config["JSONLD_CONTEXTS"] = str(DEFAULT_CONTEXTS)
-    app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"].rstrip("/")
+    app.config["PUBLIC_URL"] = (app.config.get("PUBLIC_URL") or
+                                served_url(app.config["HOST"], app.config["PORT"])).rstrip("/")
+
+
+def served_url(host: str, port: int | str) -> str:
+    """The default public address: where the development server listens (``make run`` passes
+    its HOST and PORT). Deployments behind a proxy set PUBLIC_URL instead."""
+    host = str(host).strip()
+    if ":" in host and not host.startswith("["):  # an IPv6 address
+        host = f"[{host}]"
+    return f"http://{host}:{int(port)}"
 
 
 def normalise_database_url(uri: str) -> str:

@@ -19,8 +19,12 @@ GRADING_ADJUDICATION_THRESHOLD = 0.25  # two marks further apart (share of max) 
 GRADING_CALIBRATION_RATE = 0.1  # share of claims that serve a reference answer, unmarked
 # Certificates. PUBLIC_URL is the address the world reaches this server at: credential, issuer
 # and achievement ids are built on it, so set it once before issuing (instance/config.py or
-# ASSESS_PUBLIC_URL).
-PUBLIC_URL = "http://127.0.0.1:5000"
+# ASSESS_PUBLIC_URL). When it is not set, it is http://HOST:PORT, the address the development
+# server listens on: `make run HOST=… PORT=…` passes both (as ASSESS_HOST and ASSESS_PORT), so
+# the local tour's certificate links work on any port. An explicit PUBLIC_URL always wins.
+PUBLIC_URL = None
+HOST = "127.0.0.1"
+PORT = 5000
 ISSUER_NAME = "assess"
 SIGNING_KEYS_DIR = None  # default: <instance>/keys (created by `flask --app assess keys generate`)
 JSONLD_CONTEXTS = None  # default: <project>/contexts/build/contexts.json (`make contexts`)

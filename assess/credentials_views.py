@@ -204,7 +204,24 @@ def admin_list():
     listing = credential_pages.admin_list(request.args.get("status") or None, clock.now(),
                                           int(page) if page.isdigit() else 1)
     return render_template("admin/certificates.html", listing=listing,
-                           statuses=credential_pages.STATUSES)
+                           statuses=credential_pages.STATUSES, waiting=certificates.waiting(),
+                           retry_form=RetryForm())
+
+
+class RetryForm(FlaskForm):
+    submit = SubmitField("Try signing them again now")
+
+
+@bp.post("/admin/certificates/issue-due")
+@role_required("admin")
+def admin_issue_due():
+    if not RetryForm().validate_on_submit():
+        return redirect(url_for(".admin_list"))
+    run = certificates.issue_all_due(clock.now())
+    flash(f"Issued {run.issued} certificate(s)."
+          + (f" {len(run.failed)} still failing: see the errors below." if run.failed else ""),
+          "error" if run.failed else "success")
+    return redirect(url_for(".admin_list"))
 
 
 @bp.get("/admin/certificates/<public_id>")

@@ -8,10 +8,8 @@ from flask_login import current_user, login_required
 
 from . import clock
 from .auth import session_user_id, unauthorized
-from .core.timing import seconds_left
 from .errors import error_response
 from .services import ServiceError, appeals, attempts, exam_pages
-from .services.attempts import AttemptClosed
 
 bp = Blueprint("exam", __name__)
 
@@ -77,16 +75,18 @@ def save_form(attempt_id: int, position: int):
         result = attempts.save_answer(
             attempt_id, current_user.id, position, None, _int(request.form.get("revision")),
             now, form=form, flagged=flagged, check=action == "check")
-    except AttemptClosed as exc:
-        flash(exc.message, "info")
-        return redirect(url_for(".results", attempt_id=attempt_id))
     except ServiceError as exc:
         if exc.status == 404:
             raise
         attempt = attempts.visit(attempt_id, current_user.id, now, position)
         page = exam_pages.item_page(attempt, position, now, echo=form)
         return render_template("exam/item.html", page=page, error=exc), exc.status
-    if not result.accepted:
+    if result.refused:
+        flash(result.message, "info")
+        return redirect(url_for(".results", attempt_id=attempt_id))
+    # A stale post that carries exactly the saved answer (an autosave of the same text got
+    # there first) lost nothing: go where the button says.
+    if not result.accepted and not getattr(result, "same_as_saved", False):
         flash("A newer version of this answer was already saved (perhaps in another tab); "
               "it is shown here.", "info")
         return redirect(url_for(".item", attempt_id=attempt_id, position=position))
@@ -128,6 +128,9 @@ def autosave(attempt_id: int, position: int):
                               "answer")
     result = attempts.save_answer(attempt_id, user_id, position, body.get("answer"),
                                   body.get("revision"), clock.now(), form=form)
+    if result.refused:  # the attempt closed first: kept in the history, not applied
+        return jsonify(error={"code": result.refused, "field": None, "message": result.message},
+                       saved_revision=result.saved_revision, seconds_left=0), 409
     if not result.accepted:
         return jsonify(error={"code": "stale_revision", "field": "revision",
                               "message": f"Revision {body['revision']} is older than the saved "
@@ -147,12 +150,9 @@ def _is_form(form) -> bool:
 @bp.get("/attempts/<int:attempt_id>/clock")
 @login_required
 def clock_state(attempt_id: int):
-    now = clock.now()
-    attempt = attempts.visit(attempt_id, current_user.id, now)
-    return jsonify(status=attempt.status,
-                   seconds_left=seconds_left(attempt.deadline_at, now)
-                   if attempt.status == "in_progress" else 0,
-                   deadline=attempt.deadline_at.isoformat() if attempt.deadline_at else None)
+    state = attempts.clock_state(attempt_id, current_user.id, clock.now())
+    return jsonify(status=state.status, seconds_left=state.seconds_left,
+                   deadline=state.deadline_at.isoformat() if state.deadline_at else None)
 
 
 @bp.get("/attempts/<int:attempt_id>/review")
@@ -171,6 +171,9 @@ def submit(attempt_id: int):
     now = clock.now()
     if request.is_json:
         body = request.get_json(silent=True)
+        if body is None:
+            return error_response(400, "malformed_json", "Expected a JSON object such as "
+                                                         '{"confirm": true}.')
         confirmed = isinstance(body, dict) and body.get("confirm") is True
     else:
         confirmed = request.form.get("confirm") == "yes"
@@ -213,7 +216,7 @@ def appeal(attempt_id: int):
         now = clock.now()
         attempt = attempts.visit(attempt_id, current_user.id, now)
         return render_template("exam/results.html", page=exam_pages.results_page(attempt, now),
-                               appeal_error=exc.message,
+                               appeal_error=exc.message, chosen_task=task_id,
                                reason=request.form.get("reason", "")), exc.status
     flash("Your appeal was sent. A lead who did not grade the answer will decide it; the "
           "decision will appear on this page.", "success")

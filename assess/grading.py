@@ -80,8 +80,11 @@ def task(task_id: int):
 def grade(task_id: int):
     now = clock.now()
     if request.form.get("action") == "skip":
+        # Remember the skip only once it happened: a refused skip (a task this grader does not
+        # hold) must not hide that task from them later.
+        next_id = grading.skip(task_id, current_user.id, now, _filter(), _skipped())
         session["grading_skipped"] = (_skipped() + [task_id])[-SKIPPED_KEPT:]
-        return _go_to(grading.skip(task_id, current_user.id, now, _filter(), _skipped()))
+        return _go_to(next_id)
     levels = {key[len("level."):]: value for key, value in request.form.items()
               if key.startswith("level.")}
     comment = request.form.get("comment", "")
@@ -126,13 +129,26 @@ def make_reference(task_id: int):
 @bp.get("/appeals")
 @role_required("lead")
 def appeal_list():
-    return render_template("grading/appeals.html", appeals=appeals.pending())
+    return render_template("grading/appeals.html",
+                           appeals=appeals.pending_for_lead(current_user.id))
+
+
+def _not_yours(exc: ServiceError):
+    """A lead who may not decide an appeal (they graded or wrote the answer) is sent back to
+    the list, where it shows under "Graded by you", with the reason."""
+    flash(exc.message, "error")
+    return redirect(url_for(".appeal_list"))
 
 
 @bp.get("/appeals/<int:appeal_id>")
 @role_required("lead")
 def appeal(appeal_id: int):
-    found = appeals.appeal_for_lead(appeal_id, current_user.id)
+    try:
+        found = appeals.appeal_for_lead(appeal_id, current_user.id)
+    except ServiceError as exc:
+        if exc.code != "not_independent":
+            raise
+        return _not_yours(exc)
     return render_template("grading/appeal.html", appeal=found,
                            task=grading.view_of(appeals.task_of(found), show_grades=True), chosen={},
                            note="")
@@ -149,6 +165,8 @@ def decide_appeal(appeal_id: int):
         appeals.decide(appeal_id, current_user.id, change=change, levels=levels, note=note,
                        now=clock.now())
     except ServiceError as exc:
+        if exc.code == "not_independent":
+            return _not_yours(exc)
         if exc.status != 422:
             raise
         found = appeals.appeal_for_lead(appeal_id, current_user.id)

@@ -76,6 +76,13 @@ def login(client, make_user):
 
 
 @pytest.fixture
+def quiet(app):
+    """Single marks and no calibration answers: every task needs exactly one grade."""
+    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    return app
+
+
+@pytest.fixture
 def imported(app):
     """The shipped question banks, imported."""
     from assess.services.banks import import_paths

@@ -47,6 +47,34 @@ def bottom_levels(app, task_id: int) -> dict[str, str]:
                 for c in rubric["criteria"]}
 
 
+def the_attempt(user_id):
+    """The applicant's (only) attempt; call inside an app context."""
+    from sqlalchemy import select
+
+    from assess.extensions import db
+    from assess.models import Attempt
+    return db.session.scalar(select(Attempt).where(Attempt.user_id == user_id))
+
+
+def certificates_of(attempt_id):
+    from sqlalchemy import select
+
+    from assess.extensions import db
+    from assess.models import Certificate
+    return db.session.scalars(select(Certificate).where(Certificate.attempt_id == attempt_id)
+                              .order_by(Certificate.id)).all()
+
+
+def grade_all(app, grader_id, levels=top_levels):
+    """Grade every task this grader can take, with the given levels."""
+    from assess.services import grading
+    with app.app_context():
+        task_id = grading.claim_next(grader_id, FIXED_NOW)
+        while task_id is not None:
+            task_id = grading.submit_grade(task_id, grader_id, levels(app, task_id), "",
+                                           FIXED_NOW)
+
+
 def corrected_banks(tmp_path, item_slug, new_gold):
     """A copy of the shipped banks with one starter item's gold key replaced."""
     folder = tmp_path / "banks"

@@ -1,10 +1,13 @@
-"""Whether an applicant may start an attempt now: attempt limits and retake cooldowns."""
+"""Whether an applicant may start an attempt now: attempt limits, retake cooldowns, and the
+certificates an assessment's tiers require."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
+from .scoring import Held, TierRule, prerequisite_check
 from .timing import next_attempt_at
 
 
@@ -53,3 +56,59 @@ def standing(past: Iterable[PastAttempt], *, allowed: int, cooldown_hours: float
         reason = "cooldown"
     return Standing(used=len(counted), allowed=allowed, next_at=next_at, has_open=has_open,
                     reason=reason)
+
+
+# ---- prerequisites ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MissingCertificate:
+    """One ``requires`` entry the applicant does not meet."""
+
+    assessment: str  # the slug of the assessment that grants it
+    tier: str  # the tier slug needed there (or a higher one)
+    state: str  # "missing" | "expired" | "revoked" | "unknown" (no such assessment or tier)
+
+
+@dataclass(frozen=True)
+class Locked:
+    """Why an assessment can lead to no tier: ``tier`` is the one nearest to open (fewest
+    certificates missing, then the lowest rank) and ``missing`` what it still needs."""
+
+    tier: TierRule
+    missing: tuple[MissingCertificate, ...]
+
+
+def locked_by(rules: Iterable[TierRule], held: Sequence[Held],
+              ladders: Mapping[str, Mapping[str, int]], now: datetime) -> Locked | None:
+    """None when some tier can still be reached: it requires nothing, or every certificate it
+    requires is held validly (as ``scoring.decide_tier`` checks them, all of a tier's
+    ``requires`` must be met, and a higher tier of the same assessment counts). An
+    assessment without tiers (practice) is never locked."""
+    best: Locked | None = None
+    for rule in sorted(rules, key=lambda r: r.rank):
+        missing = []
+        for requirement in rule.requires:
+            check = prerequisite_check(requirement, held, ladders, now)
+            if not check.met:
+                missing.append(_missing(requirement, held, ladders))
+        if not missing:
+            return None
+        if best is None or len(missing) < len(best.missing):
+            best = Locked(rule, tuple(missing))
+    return best
+
+
+def _missing(requirement: str, held: Sequence[Held],
+             ladders: Mapping[str, Mapping[str, int]]) -> MissingCertificate:
+    """What is wrong with an unmet requirement, in the terms of ``scoring._prerequisite``."""
+    assessment, _, tier = requirement.partition(":")
+    ladder = ladders.get(assessment, {})
+    if tier not in ladder:
+        return MissingCertificate(assessment, tier, "unknown")
+    enough = [h for h in held if h.assessment == assessment
+              and ladder.get(h.tier, -math.inf) >= ladder[tier]]
+    if not enough:
+        state = "missing"
+    else:
+        state = "revoked" if all(h.revoked for h in enough) else "expired"
+    return MissingCertificate(assessment, tier, state)

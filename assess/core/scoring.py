@@ -177,10 +177,17 @@ def skill_label(skill: str) -> str:
     return skill.replace("_", " ").replace("-", " ").capitalize()
 
 
-def percent(share: float) -> str:
-    """A share as a percentage, rounded down to 0.1 so that 74.99% never shows as 75%."""
+def percent_number(share: float) -> str:
+    """The one rounding rule for every score shown or signed: a share as a number of percent
+    with at most one decimal, rounded DOWN to 0.1, so that a score is never shown above a tier
+    threshold it missed (0.8499 → "84.9", never "85"; 0.7 → "70"; 11/21 → "52.3")."""
     tenths = math.floor(round(share * 1000, PLACES))
-    return f"{tenths / 10:g}%"
+    return f"{tenths / 10:g}"
+
+
+def percent(share: float) -> str:
+    """A share as a percentage by the one rule (``percent_number``): "84.9%", "70%"."""
+    return percent_number(share) + "%"
 
 
 def minimum_met(share: float | None, minimum: float, *, unmeasured_ok: bool) -> bool:
@@ -198,6 +205,13 @@ def _minimum(label: str, share: float | None, minimum: float, *, unmeasured_ok: 
     verb = "needs" if not met else "meets"
     return Check(label, met, minimum, share, f"{label} {percent(share)} — {verb} "
                                              f"{percent(minimum)}")
+
+
+def prerequisite_check(requirement: str, held: Sequence[Held],
+                       ladders: Mapping[str, Mapping[str, int]], now: datetime) -> Check:
+    """Whether ``held`` meets one ``requires`` entry ("assessment:tier"): a valid, unrevoked
+    certificate of that tier or a higher one of the same assessment."""
+    return _prerequisite(requirement, held, ladders, now)
 
 
 def _prerequisite(requirement: str, held: Sequence[Held], ladders: Mapping[str, Mapping[str, int]],

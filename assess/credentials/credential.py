@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Sequence
 
+from ..core.scoring import percent_number
 from .structure import VC_V2
 
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -55,7 +56,9 @@ def identity_hash(email: str, salt: str) -> str:
 
 
 def percent(share: float) -> str:
-    return f"{share * 100:.1f}".rstrip("0").rstrip(".")
+    """A result's value: the number of percent by the one rule every page uses
+    (``core.scoring.percent_number``: one decimal at most, rounded down)."""
+    return percent_number(share)
 
 
 def build(issuer: IssuerProfile, award: Award) -> dict[str, Any]:

@@ -22,6 +22,14 @@ class Attempt(db.Model):
         Index("uq_attempts_one_open", "user_id", "assessment_id", unique=True,
               sqlite_where=text("status = 'in_progress'"),
               postgresql_where=text("status = 'in_progress'")),
+        # The sweep: open attempts by deadline.
+        Index("ix_attempts_open_deadline", "deadline_at",
+              sqlite_where=text("status = 'in_progress'"),
+              postgresql_where=text("status = 'in_progress'")),
+        # The repair: certificates still to be signed.
+        Index("ix_attempts_certificate_due", "certificate_due_at",
+              sqlite_where=text("certificate_due_at IS NOT NULL"),
+              postgresql_where=text("certificate_due_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +49,11 @@ class Attempt(db.Model):
     score: Mapped[float | None]  # overall share of points, 0..1, once scored
     sub_scores: Mapped[dict[str, float] | None] = mapped_column(JSONType)
     tier_slug: Mapped[str | None] = mapped_column(String(80))
+    # Set when the score calls for a new certificate; cleared once one is signed. Signing
+    # runs after the score is committed and is retried until it succeeds.
+    certificate_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    certificate_error: Mapped[str | None] = mapped_column(Text)  # the last failure, for admins
+    certificate_tries: Mapped[int] = mapped_column(default=0, server_default="0")
 
     user = relationship("User")
     assessment = relationship("Assessment")

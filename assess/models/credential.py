@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -13,6 +13,12 @@ from .types import JSONType, UTCDateTime
 
 class Certificate(db.Model):
     __tablename__ = "certificates"
+    __table_args__ = (
+        # At most one current certificate per attempt, enforced by the database.
+        Index("uq_certificates_one_current", "attempt_id", unique=True,
+              sqlite_where=text("revoked_at IS NULL AND superseded_by_id IS NULL"),
+              postgresql_where=text("revoked_at IS NULL AND superseded_by_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True)  # UUID in public URLs

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -20,6 +20,8 @@ class GradingTask(db.Model):
     __table_args__ = (
         UniqueConstraint("response_id", "part"),
         CheckConstraint(f"status IN {TASK_STATUSES!r}", name="status_known"),
+        # The queue takes the oldest free task of a status.
+        Index("ix_grading_tasks_queue", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,10 +31,10 @@ class GradingTask(db.Model):
     rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"))
     text: Mapped[str] = mapped_column(Text)  # what the applicant wrote, frozen at submission
     context: Mapped[dict[str, Any]] = mapped_column(JSONType)
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
     grades_required: Mapped[int] = mapped_column(default=1)
     grades_done: Mapped[int] = mapped_column(default=0)
-    lease_holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lease_holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_reference: Mapped[bool] = mapped_column(default=False)  # calibration answer
     final_points: Mapped[float | None]

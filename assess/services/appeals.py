@@ -2,6 +2,7 @@
 a lead who did not grade it upholds or changes the grade, and the change is logged."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
@@ -10,10 +11,17 @@ from sqlalchemy import select, update
 from ..core.grading import LevelError, score_levels
 from ..extensions import db
 from ..models import Appeal, Attempt, Grade, GradingTask, Response
-from . import ServiceError, scoring
-from .attempts import WITH_RESPONSES, owned_attempt
+from . import ServiceError, certificates, scoring
+from .attempts import owned_attempt
+from .locks import lock_attempt
 
 REASON_MIN, REASON_MAX = 20, 2000
+NOTE_MAX = 2000  # the lead's note to the applicant
+# Why a lead may not decide an appeal (see _conflicts), as the lead is told.
+NOT_INDEPENDENT = {
+    "graded": "You graded this answer, so another lead decides its appeal.",
+    "own": "This appeal is about your own attempt, so another lead decides it.",
+}
 
 
 def file_appeal(attempt_id: int, user_id: int, task_id: int, reason: str,
@@ -40,9 +48,40 @@ def file_appeal(attempt_id: int, user_id: int, task_id: int, reason: str,
     return appeal
 
 
-def pending() -> list[Appeal]:
-    return list(db.session.scalars(select(Appeal).where(Appeal.status == "pending")
-                                   .order_by(Appeal.created_at)))
+@dataclass(frozen=True)
+class PendingAppeals:
+    """The pending appeals as one lead sees them: those they may decide, and those another
+    lead must decide with why (``"graded"``: they graded the answer; ``"own"``: they wrote it)."""
+    decidable: list[Appeal]
+    not_yours: list[tuple[Appeal, str]]
+
+
+def pending(lead_id: int) -> list[Appeal]:
+    """The pending appeals this lead may decide, oldest first."""
+    return pending_for_lead(lead_id).decidable
+
+
+def pending_for_lead(lead_id: int) -> PendingAppeals:
+    waiting = list(db.session.scalars(select(Appeal).where(Appeal.status == "pending")
+                                      .order_by(Appeal.created_at, Appeal.id)))
+    conflicts = _conflicts(waiting, lead_id)
+    return PendingAppeals(
+        decidable=[a for a in waiting if a.id not in conflicts],
+        not_yours=[(a, conflicts[a.id]) for a in waiting if a.id in conflicts])
+
+
+def _conflicts(appeals: list[Appeal], lead_id: int) -> dict[int, str]:
+    """Appeal id → why this lead may not decide it: ``"own"`` (their attempt) or ``"graded"``
+    (they gave the task an independent or adjudicating grade). Two queries however many."""
+    if not appeals:
+        return {}
+    graded = set(db.session.scalars(select(Grade.task_id).where(
+        Grade.task_id.in_({a.task_id for a in appeals}), Grade.grader_id == lead_id,
+        Grade.kind.in_(("independent", "adjudication")))))
+    own = set(db.session.scalars(select(Attempt.id).where(
+        Attempt.id.in_({a.attempt_id for a in appeals}), Attempt.user_id == lead_id)))
+    return {a.id: "own" if a.attempt_id in own else "graded"
+            for a in appeals if a.attempt_id in own or a.task_id in graded}
 
 
 def appeal_for_lead(appeal_id: int, lead_id: int) -> Appeal:
@@ -54,12 +93,9 @@ def appeal_for_lead(appeal_id: int, lead_id: int) -> Appeal:
 
 
 def _check_independent(appeal: Appeal, lead_id: int) -> None:
-    graders = db.session.scalars(select(Grade.grader_id).where(
-        Grade.task_id == appeal.task_id, Grade.kind.in_(("independent", "adjudication")))).all()
-    owner = db.session.scalar(select(Attempt.user_id).where(Attempt.id == appeal.attempt_id))
-    if lead_id in graders or lead_id == owner:
-        raise ServiceError("You graded this answer (or wrote it): another lead must decide "
-                           "the appeal.", code="not_independent", status=403)
+    why = _conflicts([appeal], lead_id).get(appeal.id)
+    if why is not None:
+        raise ServiceError(NOT_INDEPENDENT[why], code="not_independent", status=403)
 
 
 def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, Any],
@@ -67,10 +103,14 @@ def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, A
     """Uphold the grade, or replace it with the lead's own marks; either way once only."""
     appeal = appeal_for_lead(appeal_id, lead_id)
     note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ServiceError(f"Keep the note to {NOTE_MAX} characters; it has {len(note)}.",
+                           code="invalid", field="note", status=422)
     if not note:
         raise ServiceError("Write a short note for the applicant explaining the decision.",
                            code="invalid", field="note", status=422)
-    task = db.session.get(GradingTask, appeal.task_id)
+    attempt = lock_attempt(appeal.attempt_id)  # rescoring reads every task and response
+    task = db.session.get(GradingTask, appeal.task_id, populate_existing=True)
     new_points = None
     if change:
         try:
@@ -92,14 +132,13 @@ def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, A
         db.session.add(Grade(task_id=task.id, grader_id=lead_id, kind="appeal", levels=scored,
                              points=new_points, comment=note, created_at=now))
         task.final_points, task.resolution = new_points, "appeal"
-    attempt = db.session.scalar(select(Attempt).where(Attempt.id == appeal.attempt_id)
-                                .options(WITH_RESPONSES))  # scoring walks every item
     scoring.score_attempt(
         attempt, now, reason="appeal", actor_id=lead_id,
         always_log=True,
         note=f"Appeal on {task.part}: {old_points:g} → {task.final_points:g} of "
              f"{task.max_points:g} points ({'changed' if change else 'upheld'}). {note}")
     db.session.commit()
+    certificates.issue_due(attempt.id, now)
     db.session.refresh(appeal)
     return appeal
 

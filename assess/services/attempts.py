@@ -6,15 +6,15 @@ a browser asked for it.
 """
 from __future__ import annotations
 
+import json
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from .. import items as item_types
 from ..core import timing
@@ -22,12 +22,15 @@ from ..core.eligibility import PastAttempt, Standing, standing
 from ..core.selection import NotEnoughItems, SectionSpec, draw
 from ..extensions import db
 from ..items.base import AnswerError
-from ..models import Assessment, Attempt, Bank, Item, ItemVersion, Response, User
+from ..models import (Assessment, AssessmentVersion, Attempt, Bank, Item, ItemVersion,
+                      Response, User)
 from ..models.attempt import OPEN
 from . import ServiceError
 from . import autosave_sql as sql
-from . import grading, scoring
+from . import certificates, grading, scoring
 from .banks import imported_candidates
+from .catalogue import prerequisite_refusal
+from .locks import WITH_RESPONSES, each_locked, lock_attempt
 
 
 class AttemptNotFound(ServiceError):
@@ -37,18 +40,12 @@ class AttemptNotFound(ServiceError):
         super().__init__(message, code=code)
 
 
-class AttemptClosed(ServiceError):
-    status = 409
-
-    def __init__(self, attempt: Attempt):
-        if attempt.finalised_by in ("deadline", "sweep"):
-            message = ("Time is up: the attempt was submitted with your last saved answers; "
-                       "answers can no longer change.")
-            code = "time_up"
-        else:
-            message = "This attempt has been submitted; answers can no longer change."
-            code = "attempt_closed"
-        super().__init__(message, code=code)
+def closed_refusal(finalised_by: str | None) -> tuple[str, str]:
+    """(code, message) for a change refused because the attempt has closed."""
+    if finalised_by in ("deadline", "sweep"):
+        return "time_up", ("Time is up: the attempt was submitted with your last saved answers; "
+                           "answers can no longer change.")
+    return "attempt_closed", "This attempt has been submitted; answers can no longer change."
 
 
 MAX_REVISION = 2**31 - 1  # the revision column is a 32-bit integer
@@ -56,10 +53,13 @@ MAX_REVISION = 2**31 - 1  # the revision column is a 32-bit integer
 
 @dataclass(frozen=True)
 class SaveResult:
-    accepted: bool  # False: a stale revision, recorded but ignored
+    accepted: bool  # False: a stale revision or a closed attempt, recorded but not applied
     saved_revision: int
     seconds_left: int | None
     complete: bool
+    refused: str | None = None  # time_up | attempt_closed: the attempt closed first
+    message: str = ""
+    same_as_saved: bool = False  # not applied, but the saved answer is exactly this one
 
 
 # ---- reading helpers shared by the use cases --------------------------------------------
@@ -86,15 +86,10 @@ def refusal_message(state: Standing, title: str) -> str:
     return ""
 
 
-# Every page and the finalisation walk all responses with their item versions.
-WITH_RESPONSES = selectinload(Attempt.responses).selectinload(Response.item_version)
-
-
-def owned_attempt(attempt_id: int, user_id: int, *, lock: bool = False) -> Attempt:
-    query = select(Attempt).where(Attempt.id == attempt_id).options(WITH_RESPONSES)
-    if lock:
-        query = query.with_for_update()
-    attempt = db.session.scalar(query)
+def owned_attempt(attempt_id: int, user_id: int) -> Attempt:
+    """The applicant's attempt with its responses, read without a lock (for pages)."""
+    attempt = db.session.scalar(
+        select(Attempt).where(Attempt.id == attempt_id).options(WITH_RESPONSES))
     if attempt is None or attempt.user_id != user_id:
         raise AttemptNotFound()
     return attempt
@@ -108,7 +103,11 @@ def is_expired(attempt: Attempt, now: datetime) -> bool:
 # ---- starting --------------------------------------------------------------------------------
 
 def start_attempt(user_id: int, slug: str, now: datetime, *, seed: int | None = None) -> Attempt:
-    """Resume the applicant's open attempt, or start a new one if the rules allow it."""
+    """Resume the applicant's open attempt, or start a new one if the rules allow it.
+
+    An open attempt whose time ran out is finalised in the same transaction as the new one
+    starts; when the new one may not start, nothing is written (the next visit or the sweep
+    closes the old one)."""
     assessment = db.session.scalar(
         select(Assessment).where(Assessment.slug == slug, Assessment.retired.is_(False)))
     if assessment is None:
@@ -117,16 +116,22 @@ def start_attempt(user_id: int, slug: str, now: datetime, *, seed: int | None = 
     open_attempt = db.session.scalar(
         select(Attempt).where(Attempt.user_id == user_id, Attempt.assessment_id == assessment.id,
                               Attempt.status == OPEN))
-    if open_attempt is not None:
-        if not is_expired(open_attempt, now):
-            return open_attempt
-        _finalise(open_attempt, now, by="deadline")
-        db.session.flush()
+    if open_attempt is not None and not is_expired(open_attempt, now):
+        return open_attempt
     version = assessment.latest
-    state = standing_for(user_id, assessment, now)
+    missing = prerequisite_refusal(user_id, version, now)
+    if missing:
+        raise ServiceError(missing, code="prerequisite_missing", status=409)
+    past = [p if p.status != OPEN else PastAttempt("submitted", p.started_at,
+                                                   min(now, open_attempt.deadline_at))
+            for p in past_attempts(user_id, assessment.id)]
+    state = standing(past, allowed=version.attempts_allowed,
+                     cooldown_hours=version.cooldown_hours, now=now)
     if not state.can_start:
-        db.session.commit()  # keep a finalisation made above
         raise ServiceError(refusal_message(state, version.title), code=state.reason, status=409)
+    if open_attempt is not None:
+        finalise_expired(open_attempt.id, now, by="deadline")
+        db.session.flush()
     seed = secrets.randbelow(2**31) if seed is None else seed
     drawn_items = _draw(version, seed)  # queries first: nothing pending may autoflush early
     attempt = Attempt(
@@ -154,6 +159,8 @@ def start_attempt(user_id: int, slug: str, now: datetime, *, seed: int | None = 
         if existing is None:
             raise
         return existing
+    if open_attempt is not None:
+        certificates.issue_due(open_attempt.id, now)
     return attempt
 
 
@@ -191,16 +198,17 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
                 flagged: bool | None = None, check: bool = False) -> SaveResult:
     """Autosave and plain-form save alike: validate, then keep the answer if it is newer.
 
-    Every save, stale or not, is appended to the answer history. A stale revision (one not
-    newer than the saved one) never overwrites. Bad shapes are refused before anything is
-    written, so a saved answer cannot be damaged by a bad request. A plain form may also set
-    the review flag and, in practice mode, ask for the answer to be checked.
+    Every save, stale or refused, is appended to the answer history. A stale revision (one
+    not newer than the saved one) never overwrites; neither does a save that reaches a closed
+    attempt (``refused`` says why). Bad shapes are refused before anything is written, so a
+    saved answer cannot be damaged by a bad request. A plain form may also set the review
+    flag and, in practice mode, ask for the answer to be checked.
     """
     if isinstance(revision, bool) or not isinstance(revision, int) \
             or not 1 <= revision <= MAX_REVISION:
         raise ServiceError("revision must be a positive whole number (a 32-bit integer).",
                            code="invalid_revision", field="revision", status=400)
-    row = db.session.execute(sql.LOOKUP, {"attempt_id": attempt_id, "position": position}).first()
+    row = sql.lookup(attempt_id, position)
     if row is None:
         owned_attempt(attempt_id, user_id)  # 404 for an attempt that is not theirs
         raise ServiceError(f"Item {position} is not part of this attempt.",
@@ -212,15 +220,8 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
     if not active:
         raise ServiceError("This account is disabled; answers can no longer be saved.",
                            code="account_disabled", status=403)
-    if status != OPEN:
-        raise AttemptClosed(db.session.get(Attempt, attempt_id))
-    if not timing.accepts_answers(deadline_at, grace, now):
-        attempt = owned_attempt(attempt_id, user_id, lock=True)
-        if attempt.status == OPEN:
-            _finalise(attempt, now, by="deadline")
-        db.session.commit()
-        raise AttemptClosed(attempt)
-    if check and mode != "practice":
+    still_open = status == OPEN and timing.accepts_answers(deadline_at, grace, now)
+    if still_open and check and mode != "practice":
         raise ServiceError("Answers are checked only in practice mode.", code="not_practice",
                            status=403)
     content = sql.item_content(item_version_id)
@@ -230,11 +231,21 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
             raw = item_type.form_answer(content, form)
         answer = item_type.parse_answer(content, raw)
     except AnswerError as exc:
-        raise ServiceError(exc.message, code="invalid_answer", field=exc.field,
-                           status=422) from exc
-    accepted = sql.save_if_newer(response_id, answer, revision, now)
+        if still_open:
+            raise ServiceError(exc.message, code="invalid_answer", field=exc.field,
+                               status=422) from exc
+        answer = {"unparsed": _storable(raw if form is None else form)}
+    if not still_open:
+        return _refuse_closed(attempt_id, response_id, answer, revision, now,
+                              expired=status == OPEN)
+    accepted = sql.save_if_newer(attempt_id, response_id, answer, revision, now)
+    same = False
     if not accepted:
-        saved_revision = db.session.scalar(sql.SAVED_REVISION, {"id": response_id})
+        saved_revision, saved_answer, status, finalised_by = sql.saved(response_id)
+        if status != OPEN:  # SQLite: it closed between the lookup and the update
+            db.session.commit()
+            return _closed_result(finalised_by, saved_revision)
+        same = _same_answer(saved_answer, answer)
     if flagged is not None or check:
         response = db.session.get(Response, response_id)
         if flagged is not None:
@@ -244,7 +255,41 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
     db.session.commit()
     return SaveResult(accepted=accepted, saved_revision=revision if accepted else saved_revision,
                       seconds_left=timing.seconds_left(deadline_at, now),
-                      complete=item_type.is_complete(content, answer))
+                      complete=item_type.is_complete(content, answer), same_as_saved=same)
+
+
+def _refuse_closed(attempt_id: int, response_id: int, answer: Any, revision: int,
+                   now: datetime, *, expired: bool) -> SaveResult:
+    """A save that reached a closed attempt: kept in the history as not accepted. An attempt
+    whose time ran out is finalised here, under its lock, if nobody has done it yet."""
+    if expired:
+        db.session.rollback()  # drop the share lock before taking the row lock
+        finalise_expired(attempt_id, now, by="deadline")
+    saved_revision, _, _, finalised_by = sql.saved(response_id)
+    sql.record(response_id, answer, revision, now, accepted=False)
+    db.session.commit()
+    if expired:
+        certificates.issue_due(attempt_id, now)
+    return _closed_result(finalised_by, saved_revision)
+
+
+def _closed_result(finalised_by: str | None, saved_revision: int) -> SaveResult:
+    code, message = closed_refusal(finalised_by)
+    return SaveResult(accepted=False, saved_revision=saved_revision, seconds_left=0,
+                      complete=False, refused=code, message=message)
+
+
+def _same_answer(saved: Any, answer: Any) -> bool:
+    return json.dumps(saved, sort_keys=True) == json.dumps(answer, sort_keys=True)
+
+
+def _storable(value: Any) -> Any:
+    """What can be kept of an answer that could not be read (a late save, say)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError, UnicodeError, RecursionError):
+        return None
+    return value
 
 
 def response_at(attempt: Attempt, position: int) -> Response:
@@ -260,10 +305,13 @@ def response_at(attempt: Attempt, position: int) -> Response:
 
 def submit(attempt_id: int, user_id: int, now: datetime) -> Attempt:
     """Submit for grading. Idempotent: submitting a finished attempt changes nothing."""
-    attempt = owned_attempt(attempt_id, user_id, lock=True)
+    attempt = lock_attempt(attempt_id)
+    if attempt is None or attempt.user_id != user_id:
+        raise AttemptNotFound()
     if attempt.status == OPEN:
         _finalise(attempt, now, by="deadline" if is_expired(attempt, now) else "applicant")
     db.session.commit()
+    certificates.issue_due(attempt_id, now)
     return attempt
 
 
@@ -271,37 +319,94 @@ def visit(attempt_id: int, user_id: int, now: datetime, position: int | None = N
     """Any page of an attempt: finalise it if its time ran out, note when an item was first
     seen. The one write a read page makes, so it is a use case of its own."""
     attempt = owned_attempt(attempt_id, user_id)
-    changed = False
     if is_expired(attempt, now):
-        _finalise(attempt, now, by="deadline")
-        changed = True
-    elif position is not None:
+        attempt = finalise_expired(attempt_id, now, by="deadline")
+        db.session.commit()
+        certificates.issue_due(attempt_id, now)
+        return attempt
+    if position is not None:
         response = response_at(attempt, position)
         if attempt.status == OPEN and response.first_seen_at is None:
-            response.first_seen_at = now
-            changed = True
-    if changed:
-        db.session.commit()
+            db.session.execute(
+                update(Response).where(Response.id == response.id,
+                                       Response.first_seen_at.is_(None))
+                .values(first_seen_at=now).execution_options(synchronize_session=False))
+            db.session.commit()
     return attempt
 
 
-def sweep(now: datetime) -> list[int]:
-    """Finalise every open attempt whose time and grace have run out (for a cron job)."""
-    candidates = db.session.scalars(
-        select(Attempt).where(Attempt.status == OPEN, Attempt.deadline_at.is_not(None),
-                              Attempt.deadline_at < now)
-        .options(WITH_RESPONSES)).all()
-    done = []
-    for attempt in candidates:
-        if is_expired(attempt, now):
-            _finalise(attempt, now, by="sweep")
-            done.append(attempt.id)
-    db.session.commit()
-    return done
+@dataclass(frozen=True)
+class ClockState:
+    status: str
+    seconds_left: int | None  # None when untimed
+    deadline_at: datetime | None
+
+
+def clock_state(attempt_id: int, user_id: int, now: datetime) -> ClockState:
+    """What the exam page's 30-second poll needs: one small row, unless time has run out."""
+    row = db.session.execute(
+        select(Attempt.user_id, Attempt.status, Attempt.deadline_at,
+               AssessmentVersion.grace_seconds)
+        .join(AssessmentVersion, AssessmentVersion.id == Attempt.assessment_version_id)
+        .where(Attempt.id == attempt_id)).first()
+    if row is None or row.user_id != user_id:
+        raise AttemptNotFound()
+    status = row.status
+    if status == OPEN and not timing.accepts_answers(row.deadline_at, row.grace_seconds, now):
+        status = finalise_expired(attempt_id, now, by="deadline").status
+        db.session.commit()
+        certificates.issue_due(attempt_id, now)
+    left = timing.seconds_left(row.deadline_at, now) if status == OPEN else 0
+    return ClockState(status, left, row.deadline_at)
+
+
+def finalise_expired(attempt_id: int, now: datetime, *, by: str) -> Attempt:
+    """Under the attempt's lock, close it if it is still open and out of time (without
+    committing). Whoever comes second finds it closed and changes nothing."""
+    attempt = lock_attempt(attempt_id)
+    if is_expired(attempt, now):
+        _finalise(attempt, now, by=by)
+    return attempt
+
+
+@dataclass
+class SweepReport:
+    finalised: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)  # (attempt id, error)
+    rescored: list[int] = field(default_factory=list)
+    certificates: certificates.IssueRun | None = None
+
+
+def sweep(now: datetime) -> SweepReport:
+    """The periodic repair (for a cron job now, the job runner later): finalise every open
+    attempt whose time and grace have run out, one by one so that one failure does not undo
+    the others; score attempts whose grading is complete but were never scored; issue the
+    certificates still due."""
+    report = SweepReport()
+    due = db.session.scalars(
+        select(Attempt.id).where(Attempt.status == OPEN, Attempt.deadline_at.is_not(None),
+                                 Attempt.deadline_at < now)
+        .order_by(Attempt.deadline_at)).all()
+    db.session.rollback()
+
+    def finalise(attempt: Attempt) -> bool:
+        if not is_expired(attempt, now):
+            return False
+        _finalise(attempt, now, by="sweep")
+        return True
+    finalised = each_locked(due, finalise, "finalise")
+    report.finalised, report.failed = finalised.done, finalised.failed
+    repaired = scoring.repair(now)
+    report.rescored, report.failed = repaired.done, report.failed + repaired.failed
+    report.certificates = certificates.issue_all_due(now)
+    return report
 
 
 def _finalise(attempt: Attempt, now: datetime, *, by: str) -> None:
-    """Close the attempt with its last saved answers and auto-grade them."""
+    """Close the locked attempt with its last saved answers and auto-grade them. Only an
+    open attempt is finalised, so calling it twice changes nothing."""
+    if attempt.status != OPEN:
+        return
     total = maximum = 0.0
     for response in attempt.responses:
         result = _grade(response)

@@ -1,9 +1,15 @@
-"""The autosave hot path as three prepared statements, and a per-engine item content cache.
+"""The autosave hot path as prepared statements, and a per-engine item content cache.
 
 Autosave is what hundreds of applicants hit at once. Building ORM statements costs more than
-running them, so the three statements it needs are written once here, as text with typed
+running them, so the statements it needs are written once here, as text with typed
 parameters; ``bench/autosave.py`` measures the effect. Item versions never change once
 written, so their content is cached per database engine.
+
+A save must never land in an attempt that has closed. On PostgreSQL the lookup takes a
+``FOR KEY SHARE`` lock on the attempt row: saves of one attempt do not block each other, but
+finalising (``FOR UPDATE``) waits for them and they wait for it, so a save either lands
+before the close or sees the attempt closed. SQLite serialises writers, and its update
+checks the attempt's status in the same statement.
 """
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ from ..extensions import db
 from ..models import ItemVersion
 from ..models.types import JSONType, UTCDateTime
 
-LOOKUP = text("""
+_LOOKUP = """
     SELECT r.id, r.revision, r.item_version_id, a.user_id, a.status, a.deadline_at,
            v.grace_seconds, v.mode, u.active
     FROM responses r
@@ -24,15 +30,19 @@ LOOKUP = text("""
     JOIN assessment_versions v ON v.id = a.assessment_version_id
     JOIN users u ON u.id = a.user_id
     WHERE r.attempt_id = :attempt_id AND r.position = :position
-""").columns(id=Integer, revision=Integer, item_version_id=Integer, user_id=Integer,
-             status=String, deadline_at=UTCDateTime(), grace_seconds=Integer, mode=String,
-             active=Boolean)
+"""
+_LOOKUP_TYPES = dict(id=Integer, revision=Integer, item_version_id=Integer, user_id=Integer,
+                     status=String, deadline_at=UTCDateTime(), grace_seconds=Integer,
+                     mode=String, active=Boolean)
+LOOKUP = text(_LOOKUP).columns(**_LOOKUP_TYPES)
+LOOKUP_LOCKED = text(_LOOKUP + " FOR KEY SHARE OF a").columns(**_LOOKUP_TYPES)
 
 # Only a newer revision replaces the saved answer; the database decides, so racing saves of
 # the same item cannot overwrite a newer answer with an older one.
 UPDATE_IF_NEWER = text("""
     UPDATE responses SET answer = :answer, revision = :revision, saved_at = :saved_at
     WHERE id = :id AND revision < :revision
+      AND EXISTS (SELECT 1 FROM attempts WHERE id = :attempt_id AND status = 'in_progress')
 """).bindparams(bindparam("answer", type_=JSONType), bindparam("saved_at", type_=UTCDateTime()))
 
 RECORD_EVENT = text("""
@@ -53,19 +63,46 @@ UPDATE_AND_RECORD = text("""
     RETURNING accepted
 """).bindparams(bindparam("answer", type_=JSONType), bindparam("saved_at", type_=UTCDateTime()))
 
-SAVED_REVISION = text("SELECT revision FROM responses WHERE id = :id")
+SAVED = text("""
+    SELECT r.revision, r.answer, a.status, a.finalised_by
+    FROM responses r JOIN attempts a ON a.id = r.attempt_id WHERE r.id = :id
+""").columns(revision=Integer, answer=JSONType, status=String, finalised_by=String)
 
 
-def save_if_newer(response_id: int, answer: dict, revision: int, now) -> bool:
-    """Store the answer if ``revision`` is newer than the saved one; record the save either
-    way. True when it was applied."""
+def lookup(attempt_id: int, position: int):
+    """The response, its attempt's state and owner; on PostgreSQL with the attempt row
+    share-locked until the commit."""
+    statement = LOOKUP_LOCKED if _is_postgresql() else LOOKUP
+    return db.session.execute(statement, {"attempt_id": attempt_id,
+                                          "position": position}).first()
+
+
+def _is_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def save_if_newer(attempt_id: int, response_id: int, answer: dict, revision: int,
+                  now) -> bool:
+    """Store the answer if ``revision`` is newer than the saved one and the attempt is still
+    open; record the save either way. True when it was applied."""
     saved = {"answer": answer, "revision": revision, "saved_at": now, "id": response_id}
-    if db.session.get_bind().dialect.name == "postgresql":
+    if _is_postgresql():  # the attempt row is share-locked: its status cannot change
         return bool(db.session.execute(UPDATE_AND_RECORD, saved).scalar_one())
-    accepted = db.session.execute(UPDATE_IF_NEWER, saved).rowcount == 1
-    db.session.execute(RECORD_EVENT, {**saved, "response_id": response_id,
-                                      "accepted": accepted})
+    accepted = db.session.execute(UPDATE_IF_NEWER, {**saved, "attempt_id": attempt_id}
+                                  ).rowcount == 1
+    record(response_id, answer, revision, now, accepted=accepted)
     return accepted
+
+
+def record(response_id: int, answer: Any, revision: int, now, *, accepted: bool) -> None:
+    """Append a save to the answer history (a refused one leaves the saved answer alone)."""
+    db.session.execute(RECORD_EVENT, {"response_id": response_id, "revision": revision,
+                                      "answer": answer, "accepted": accepted, "saved_at": now})
+
+
+def saved(response_id: int):
+    """(revision, answer, attempt status, finalised_by) as stored now."""
+    return db.session.execute(SAVED, {"id": response_id}).one()
 
 _contents: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _CACHE_LIMIT = 20_000

@@ -2,6 +2,7 @@
 revoked by an admin or when superseded; and verification of anything anyone pastes."""
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..core import scoring
 from ..credentials import credential as builder
@@ -18,6 +19,9 @@ from ..credentials.keys import KeyStore, NoSigningKey, SigningKey
 from ..extensions import db
 from ..models import Attempt, Certificate
 from . import ServiceError
+from .locks import lock_attempt
+
+log = logging.getLogger(__name__)
 
 
 # ---- configuration ---------------------------------------------------------------------------
@@ -64,28 +68,99 @@ def current_certificate(attempt_id: int) -> Certificate | None:
         Certificate.superseded_by_id.is_(None)))
 
 
-def follow_score(attempt: Attempt, tier: scoring.TierRule | None, scored: scoring.Scored,
-                 now: datetime, *, changed: bool) -> Certificate | None:
-    """Keep the attempt's certificate in step with its score: issue one for a new tier,
-    reissue after a change (revoking the superseded one), revoke when no tier is left."""
+SUPERSEDED = "superseded: the attempt was rescored and a new certificate replaces this one"
+
+
+def follow_score(attempt: Attempt, tier: scoring.TierRule | None, now: datetime, *,
+                 changed: bool) -> None:
+    """Keep the (locked) attempt's certificates in step with its score, without signing
+    anything: revoke at once what the score no longer supports, and mark a new certificate
+    due when the attempt first reaches a tier or its score or tier changed. Signing happens
+    after the score is committed (``issue_due``), so a signing failure never loses a mark."""
     current = current_certificate(attempt.id)
     if tier is None:
         if current is not None:
             _revoke(current, now, "the attempt was rescored and no longer reaches a tier")
-        return None
-    if current is not None and not changed:
-        return current
-    try:
-        fresh = _issue(attempt, tier, scored, now)
-    except documents.ContextsMissing as exc:
-        # Scoring must not fail (and lose a grader's mark) for want of contexts: the
-        # certificate is issued later by `flask --app assess certificates issue-pending`.
-        current_app.logger.error("Certificate for attempt %s not issued: %s", attempt.id, exc)
-        return None
+        attempt.certificate_due_at = None
+        return
+    if not changed:
+        return  # the current certificate stands (or stays revoked, if an admin revoked it)
     if current is not None:
-        _revoke(current, now, f"superseded by certificate {fresh.public_id} after a rescore")
-        current.superseded_by_id = fresh.id
+        _revoke(current, now, SUPERSEDED)
+    attempt.certificate_due_at = now
+    attempt.certificate_error = None
+    attempt.certificate_tries = 0
+
+
+def issue_due(attempt_id: int, now: datetime) -> Certificate | None:
+    """Sign and store the certificate the attempt's committed score made due. A use case of
+    its own, run after the score is committed and again by the sweep until it succeeds; a
+    failure is logged and kept on the attempt for admins, never raised."""
+    if db.session.scalar(select(Attempt.certificate_due_at)
+                         .where(Attempt.id == attempt_id)) is None:
+        db.session.rollback()
+        return None
+    try:
+        certificate = _issue_due(attempt_id, now)
+        db.session.commit()
+        return certificate
+    except Exception as exc:  # noqa: BLE001 - any key, context or PyLD error: retry later
+        db.session.rollback()
+        log.exception("Certificate for attempt %s not issued", attempt_id)
+        db.session.execute(update(Attempt).where(Attempt.id == attempt_id).values(
+            certificate_error=f"{type(exc).__name__}: {exc}"[:2000],
+            certificate_tries=Attempt.certificate_tries + 1))
+        db.session.commit()
+        return None
+
+
+def _issue_due(attempt_id: int, now: datetime) -> Certificate | None:
+    from .scoring import recorded  # scoring decides when a certificate is due; no cycle
+    attempt = lock_attempt(attempt_id)
+    if attempt is None or attempt.certificate_due_at is None:
+        return None  # issued by someone else meanwhile
+    attempt.certificate_due_at = None
+    attempt.certificate_error = None
+    found = recorded(attempt) if attempt.status == "scored" else None
+    if found is None:
+        return None
+    tier, scored = found
+    fresh = _issue(attempt, tier, scored, now)
+    for old in db.session.scalars(select(Certificate).where(
+            Certificate.attempt_id == attempt.id, Certificate.id != fresh.id,
+            Certificate.revocation_reason == SUPERSEDED, Certificate.superseded_by_id.is_(None))):
+        old.superseded_by_id = fresh.id
     return fresh
+
+
+@dataclass(frozen=True)
+class IssueRun:
+    issued: int
+    failed: list[tuple[int, str]]  # (attempt id, error)
+
+
+def issue_all_due(now: datetime) -> IssueRun:
+    """Every certificate still due (signing failed, or the server stopped before it)."""
+    due = db.session.scalars(select(Attempt.id).where(Attempt.certificate_due_at.is_not(None))
+                             .order_by(Attempt.certificate_due_at)).all()
+    db.session.rollback()
+    issued, failed = 0, []
+    for attempt_id in due:
+        if issue_due(attempt_id, now) is not None:
+            issued += 1
+        else:
+            error = db.session.scalar(select(Attempt.certificate_error)
+                                      .where(Attempt.id == attempt_id))
+            db.session.rollback()
+            if error:
+                failed.append((attempt_id, error))
+    return IssueRun(issued, failed)
+
+
+def waiting() -> list[Attempt]:
+    """Attempts whose certificate is due but not issued, for the admin page."""
+    return list(db.session.scalars(select(Attempt).where(Attempt.certificate_due_at.is_not(None))
+                                   .order_by(Attempt.certificate_due_at)))
 
 
 def _issue(attempt: Attempt, tier: scoring.TierRule, scored: scoring.Scored,
@@ -147,21 +222,6 @@ def revoke(public_id: str, admin_id: int, reason: str, now: datetime) -> Certifi
     current_app.logger.info("Certificate %s revoked by user %s", public_id, admin_id)
     db.session.commit()
     return certificate
-
-
-def issue_pending(now: datetime) -> int:
-    """Certificates for scored attempts with a tier but none issued (contexts were missing)."""
-    issued = 0
-    from .scoring import breakdown
-    for attempt in db.session.scalars(select(Attempt).where(
-            Attempt.status == "scored", Attempt.tier_slug.is_not(None),
-            ~select(Certificate.id).where(Certificate.attempt_id == Attempt.id).exists())).all():
-        result = breakdown(attempt, now)
-        if result.decision.tier is not None:
-            _issue(attempt, result.decision.tier, result.scored, now)
-            issued += 1
-    db.session.commit()
-    return issued
 
 
 # ---- reading and verifying -------------------------------------------------------------------

@@ -33,6 +33,7 @@ class ResultLine:
     label: str
     value: str | None  # a percentage as the credential states it: "85" (percent)
     required: str | None
+    unit: str = ""  # "%" for a result of type Percent (every result assess signs)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,9 @@ def results_of(credential: Mapping[str, Any]) -> list[tuple[str, ResultLine]]:
         slug = ref.rpartition("#result-")[2]
         lines.append((slug, ResultLine(_text(description.get("name")) or skill_label(slug),
                                        _text(result.get("value")),
-                                       _text(description.get("requiredValue")))))
+                                       _text(description.get("requiredValue")),
+                                       "%" if description.get("resultType") == "Percent"
+                                       else "")))
     return lines
 
 

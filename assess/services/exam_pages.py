@@ -17,6 +17,7 @@ from .. import items as item_types
 from ..core import timing
 from ..core.eligibility import Standing
 from ..core.results import ItemOutcome, Summary, summarise
+from ..core.scoring import Share
 from ..core.selection import types_in
 from ..extensions import db
 from ..items.base import AnswerError
@@ -24,7 +25,7 @@ from ..models import Assessment, Attempt
 from ..models.attempt import OPEN, Response
 from ..rendering import render_fields
 from . import ServiceError
-from . import appeals, certificates, scoring
+from . import appeals, catalogue, certificates, scoring
 from .attempts import refusal_message, response_at, standing_for
 from .banks import imported_candidates
 
@@ -35,6 +36,7 @@ class NavEntry:
     section: str
     state: str  # "answered" | "partial" | "unanswered"
     flagged: bool
+    revision: int = 0  # the saved revision: the page drops saves queued in the browser up to it
 
     @property
     def answered(self) -> bool:
@@ -68,14 +70,60 @@ class ItemView:
 
 @dataclass(frozen=True)
 class WrittenPart:
-    """A written answer sent to graders: where it is, and its grade once final."""
+    """A written part of an answer that counts towards the score: its grading task and its
+    grade once final, or no task when it was left empty (it then scores 0)."""
 
-    task_id: int
+    task_id: int | None
     position: int
     kind: str
-    points: float | None
-    max_points: float
+    points: float | None  # None until the task is final
+    max_points: float | None  # None for an empty part (no task, no rubric read)
     appealed: bool = False
+    state: str = "final"  # final | grading (a grader has it) | waiting | empty
+    counts: bool = True  # False: a correction of a claim that is not false (graded, not scored)
+
+    @property
+    def final(self) -> bool:
+        return self.state == "final"
+
+
+# What each part of a skill's score is made of, where a skill has both kinds of parts.
+AUTO_WHAT = {"fact_checking": "claim labels"}
+WRITTEN_WHAT = {"fact_checking": "corrections", "written_reasoning": "justifications",
+                "rewriting": "rewrites"}
+
+
+@dataclass(frozen=True)
+class SkillLine:
+    """One skill of a scored attempt, with the part marked automatically and the written
+    part graded by people apart, so that the total can be followed."""
+
+    skill: str
+    auto: Share | None  # None when no automatically marked points count towards it
+    written: Share | None  # None when no written part counts towards it
+    total: Share
+
+    @property
+    def auto_what(self) -> str:
+        return AUTO_WHAT.get(self.skill, "")
+
+    @property
+    def written_what(self) -> str:
+        return WRITTEN_WHAT.get(self.skill, "written answers")
+
+
+def skill_lines(scored: Any, summary: Summary) -> list[SkillLine]:
+    """``scored.by_skill`` split into the automatic part (as ``summary`` tallies it, by the
+    same rule as ``core.scoring``) and the rest, which is the written part."""
+    lines = []
+    for skill, total in scored.by_skill.items():
+        tally = summary.by_skill.get(skill)
+        auto = Share.of(tally.points, tally.max_points) if tally and tally.max_points else None
+        written_max = total.max_points - (auto.max_points if auto else 0.0)
+        written = (Share.of(total.points - (auto.points if auto else 0.0), written_max)
+                   if round(written_max, 6) > 0 else None)
+        lines.append(SkillLine(skill, auto, written, total))
+    return lines
 
 
 @dataclass
@@ -92,11 +140,24 @@ class AttemptPage:
     written: list[WrittenPart] = field(default_factory=list)
     appeal: Any = None
     final: Any = None  # scoring.Breakdown once the attempt is scored
+    skills: list[SkillLine] = field(default_factory=list)  # the final score by skill, split
     certificate: Any = None  # its current certificate, if it reached a tier
 
     @property
+    def is_practice(self) -> bool:
+        return self.mode == "practice"
+
+    @property
     def appealable(self) -> list[WrittenPart]:
-        return [w for w in self.written if w.points is not None] if self.appeal is None else []
+        return [w for w in self.written if w.final and w.task_id is not None] \
+            if self.appeal is None else []
+
+    @property
+    def pending(self) -> list[WrittenPart]:
+        return [w for w in self.written if w.state in ("grading", "waiting")]
+
+    def written_at(self, position: int) -> list[WrittenPart]:
+        return [w for w in self.written if w.position == position]
 
     @property
     def is_open(self) -> bool:
@@ -128,6 +189,7 @@ class Instructions:
     item_types: list[str]
     samples: list[Sample]
     past: list[Attempt]
+    lock: Any = None  # catalogue.Lock: every tier needs a certificate the applicant lacks
 
 
 def _sections(attempt: Attempt) -> dict[str, str]:
@@ -144,7 +206,8 @@ def _state(response: Response) -> str:
 
 def _nav(attempt: Attempt) -> list[NavEntry]:
     titles = _sections(attempt)
-    return [NavEntry(r.position, titles.get(r.section_slug, r.section_slug), _state(r), r.flagged)
+    return [NavEntry(r.position, titles.get(r.section_slug, r.section_slug), _state(r), r.flagged,
+                     r.revision or 0)
             for r in attempt.responses]
 
 
@@ -216,15 +279,47 @@ def results_page(attempt: Attempt, now: datetime) -> AttemptPage:
             human_parts=item.human_parts))
     page.summary = summarise(outcomes)
     page.appeal = appeals.appeal_of_attempt(attempt.id)
-    appealed = page.appeal.task_id if page.appeal else None
-    page.written = [WrittenPart(task.id, position, task.kind,
-                                task.final_points if task.status == "final" else None,
-                                task.max_points, task.id == appealed)
-                    for task, position in appeals.tasks_of_attempt(attempt.id)]
+    if not page.is_practice:  # practice makes no grading tasks: nothing is graded
+        page.written = _written_parts(attempt, page.appeal, now)
     if attempt.status == "scored":
         page.final = scoring.breakdown(attempt, now)
+        page.skills = skill_lines(page.final.scored, page.summary)
         page.certificate = certificates.current_certificate(attempt.id)
     return page
+
+
+def _written_parts(attempt: Attempt, appeal: Any, now: datetime) -> list[WrittenPart]:
+    """Every written part that counts, in question order: graded, with a grader, waiting for
+    one, or left empty (no task was made; it scores 0)."""
+    appealed = appeal.task_id if appeal else None
+    tasks = {(task.response_id, task.part): task
+             for task, _ in appeals.tasks_of_attempt(attempt.id)}
+    parts = []
+    for response in attempt.responses:
+        content = response.item_version.content
+        slots = item_types.get(content["type"]).scored_parts(content)
+        extra = [key for key in tasks if key[0] == response.id
+                 and key[1] not in {slot.part for slot in slots}]  # e.g. a true claim corrected
+        for part, kind, counts in [(slot.part, slot.kind, True) for slot in slots] + \
+                [(key[1], tasks[key].kind, False) for key in extra]:
+            task = tasks.get((response.id, part))
+            if task is None:
+                parts.append(WrittenPart(None, response.position, kind, 0.0, None,
+                                         state="empty"))
+                continue
+            parts.append(WrittenPart(task.id, response.position, task.kind,
+                                     task.final_points if task.status == "final" else None,
+                                     task.max_points, task.id == appealed, _task_state(task, now),
+                                     counts))
+    return parts
+
+
+def _task_state(task: Any, now: datetime) -> str:
+    if task.status == "final":
+        return "final"
+    leased = task.lease_holder_id is not None and task.lease_expires_at is not None \
+        and task.lease_expires_at > now
+    return "grading" if leased or task.grades_done or task.status != "open" else "waiting"
 
 
 def _public_detail(detail: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -249,7 +344,8 @@ def instructions(slug: str, user_id: int, now: datetime) -> Instructions:
     return Instructions(assessment=assessment, standing=state,
                         refusal=refusal_message(state, assessment.latest.title),
                         open_attempt_id=open_attempt, item_types=types,
-                        samples=[sample(t) for t in types], past=list(past))
+                        samples=[sample(t) for t in types], past=list(past),
+                        lock=catalogue.lock_of(user_id, assessment.latest, now))
 
 
 @lru_cache(maxsize=None)

@@ -19,7 +19,8 @@ from ..core.grading import (LevelError, could_cross_a_tier, marked_twice, resolv
 from ..extensions import db
 from ..models import Attempt, Grade, GradingTask, Item, ItemVersion, Response, Rubric
 from ..models import AssessmentVersion, RubricVersion
-from . import ServiceError, scoring
+from . import ServiceError, certificates, scoring
+from .locks import lock_attempt
 
 OPEN, ADJUDICATION, FINAL = "open", "needs_adjudication", "final"
 
@@ -176,35 +177,54 @@ def claim_adjudication(lead_id: int, now: datetime) -> int | None:
 
 
 def renew_lease(task_id: int, user_id: int, now: datetime) -> datetime:
-    task = _leased(task_id, user_id, now)
-    task.lease_expires_at = _lease_until(now)
+    until = _lease_until(now)
+    if not _change_held(task_id, user_id, now, lease_expires_at=until):
+        raise _not_held(task_id, user_id, now)
     db.session.commit()
-    return task.lease_expires_at
+    return until
 
 
 def skip(task_id: int, user_id: int, now: datetime, where: QueueFilter,
          exclude: Iterable[int]) -> int | None:
     """Give the task back and take the next one (not one skipped before)."""
-    task = _leased(task_id, user_id, now)
-    task.lease_holder_id = task.lease_expires_at = None
-    db.session.flush()
-    status = OPEN if task.status == FINAL else task.status  # a skipped reference: back to work
+    status = db.session.scalar(select(GradingTask.status).where(GradingTask.id == task_id))
+    if not _change_held(task_id, user_id, now, lease_holder_id=None, lease_expires_at=None):
+        raise _not_held(task_id, user_id, now)
+    status = OPEN if status == FINAL else status  # a skipped reference: back to work
     next_id = _claim(user_id, now, status, where, [*exclude, task_id])
     db.session.commit()
     return next_id
 
 
-def _leased(task_id: int, user_id: int, now: datetime) -> GradingTask:
-    task = db.session.get(GradingTask, task_id)
+def _change_held(task_id: int, user_id: int, now: datetime, **values) -> bool:
+    """Change a task only while ``user_id`` holds its lease: holder and expiry are checked in
+    the same statement, so a late request cannot touch a lease someone else has since taken."""
+    changed = db.session.execute(
+        update(GradingTask).where(GradingTask.id == task_id, _held_by(user_id, now))
+        .values(**values).execution_options(synchronize_session=False))
+    return changed.rowcount == 1
+
+
+def _not_held(task_id: int, user_id: int, now: datetime) -> ServiceError:
+    """Why ``user_id`` may not act on the task (it was just found not to be theirs)."""
+    task = db.session.get(GradingTask, task_id, populate_existing=True)
     if task is None:
-        raise ServiceError("No such grading task.", code="not_found", status=404)
-    if task.lease_holder_id != user_id:
-        raise ServiceError("You do not hold this task: it was returned to the queue or taken "
-                           "by someone else. Take the next one from the queue.",
-                           code="not_holder", status=409)
-    if task.lease_expires_at < now:
-        raise ServiceError("Your lease on this task ran out and it went back to the queue; "
-                           "your marks were not saved.", code="lease_expired", status=409)
+        return ServiceError("No such grading task.", code="not_found", status=404)
+    if task.lease_holder_id == user_id and task.lease_expires_at is not None \
+            and task.lease_expires_at < now:
+        return ServiceError("Your lease on this task ran out and it went back to the queue; "
+                            "your marks were not saved.", code="lease_expired", status=409)
+    return ServiceError("You do not hold this task: it was returned to the queue or taken "
+                        "by someone else. Take the next one from the queue.",
+                        code="not_holder", status=409)
+
+
+def _leased(task_id: int, user_id: int, now: datetime) -> GradingTask:
+    """The task, if ``user_id`` holds its lease now (for reading it)."""
+    task = db.session.get(GradingTask, task_id)
+    if task is None or task.lease_holder_id != user_id or task.lease_expires_at is None \
+            or task.lease_expires_at < now:
+        raise _not_held(task_id, user_id, now)
     return task
 
 
@@ -214,8 +234,22 @@ def submit_grade(task_id: int, grader_id: int, levels: Mapping[str, Any], commen
                  now: datetime, where: QueueFilter = QueueFilter(),
                  exclude: Iterable[int] = ()) -> int | None:
     """Record an independent mark (or, on a task awaiting adjudication, the lead's decision),
-    resolve the task if it can be, and lease the next one. Returns the next task id."""
-    task = _leased(task_id, grader_id, now)
+    resolve the task if it can be, score the attempt if it was its last task, and lease the
+    next one. Returns the next task id.
+
+    The attempt's row is locked first: two graders finishing an attempt's last two tasks at
+    once are serialised, and the second sees the first's task final and scores the attempt.
+    """
+    attempt_id = db.session.scalar(
+        select(Response.attempt_id).join(GradingTask, GradingTask.response_id == Response.id)
+        .where(GradingTask.id == task_id))
+    if attempt_id is None:
+        raise ServiceError("No such grading task.", code="not_found", status=404)
+    attempt = lock_attempt(attempt_id)
+    task = db.session.get(GradingTask, task_id, populate_existing=True)
+    if task.lease_holder_id != grader_id or task.lease_expires_at is None \
+            or task.lease_expires_at < now:
+        raise _not_held(task_id, grader_id, now)
     adjudicating = task.status == ADJUDICATION
     calibrating = task.status == FINAL and task.is_reference
     if task.status == FINAL and not calibrating:
@@ -226,28 +260,33 @@ def submit_grade(task_id: int, grader_id: int, levels: Mapping[str, Any], commen
         raise ServiceError("The comment is longer than 4000 characters.", code="invalid",
                            field="comment", status=422)
     points = round(sum(scored.values()), 6)
+    independent = not (calibrating or adjudicating)
+    released = {"lease_holder_id": None, "lease_expires_at": None}
+    if independent:
+        released["grades_done"] = GradingTask.grades_done + 1
+    if not _change_held(task_id, grader_id, now, **released):
+        raise _not_held(task_id, grader_id, now)
     db.session.add(Grade(task_id=task.id, grader_id=grader_id,
                          kind="adjudication" if adjudicating else "independent",
                          levels=scored, points=points, comment=comment, created_at=now))
-    task.lease_holder_id = task.lease_expires_at = None
-    if calibrating:
-        pass  # a mark on a reference answer measures the grader; the task's result stands
-    elif adjudicating:
+    db.session.flush()
+    db.session.refresh(task)
+    if adjudicating:
         task.status, task.final_points, task.resolution = FINAL, points, "adjudicated"
-    else:
-        task.grades_done += 1
-        db.session.flush()
+    elif independent:
         marks = db.session.scalars(select(Grade.points).where(
             Grade.task_id == task.id, Grade.kind == "independent").order_by(Grade.id)).all()
         outcome = resolve(list(marks), task.grades_required, task.max_points,
                           current_app.config["GRADING_ADJUDICATION_THRESHOLD"])
         task.status, task.final_points, task.resolution = \
             outcome.status, outcome.points, outcome.how
+    # a mark on a reference answer measures the grader; the task's result stands
     db.session.flush()
     if task.status == FINAL and not calibrating:
-        scoring.score_if_complete(task.response.attempt_id, now)
+        scoring.score_if_complete(attempt, now)
     next_id = _claim(grader_id, now, ADJUDICATION if adjudicating else OPEN, where, exclude)
     db.session.commit()
+    certificates.issue_due(attempt_id, now)
     return next_id
 
 

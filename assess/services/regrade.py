@@ -15,7 +15,8 @@ from ..extensions import db
 from ..items import registry as item_types
 from ..items.base import AnswerError, GradeResult
 from ..models import Attempt, Bank, Item, ItemVersion, Response
-from . import ServiceError, scoring
+from . import ServiceError, certificates, scoring
+from .locks import lock_attempt
 
 FINISHED = ("awaiting_grading", "scored")
 NO_CHANGE = rules.ScoreChange(None, None, None, None)
@@ -86,20 +87,23 @@ def _item(reference: str) -> Item:
     return item
 
 
-def _regrades(item: Item, result: Plan) -> dict[int, list[tuple[ResponseRegrade, GradeResult]]]:
-    """Every finished response on an older version of ``item`` graded against the newest,
-    by attempt: (what changes, the new grade). Answers the new key cannot read are noted in
-    ``result.incompatible`` and left out."""
+def _regrades(item: Item, result: Plan, attempt_id: int | None = None
+              ) -> dict[int, list[tuple[ResponseRegrade, GradeResult]]]:
+    """Every finished response on an older version of ``item`` (of one attempt, if given)
+    graded against the newest, by attempt: (what changes, the new grade). Answers the new
+    key cannot read are noted in ``result.incompatible`` and left out."""
     latest = item.latest
-    rows = db.session.execute(
-        select(Response, ItemVersion.version).join(ItemVersion,
-                                                   ItemVersion.id == Response.item_version_id)
-        .join(Attempt, Attempt.id == Response.attempt_id)
-        .where(ItemVersion.item_id == item.id, ItemVersion.id != latest.id,
-               Attempt.status.in_(FINISHED))
-        .order_by(Response.attempt_id)).all()
+    query = (select(Response, ItemVersion.version)
+             .join(ItemVersion, ItemVersion.id == Response.item_version_id)
+             .join(Attempt, Attempt.id == Response.attempt_id)
+             .where(ItemVersion.item_id == item.id, ItemVersion.id != latest.id,
+                    Attempt.status.in_(FINISHED))
+             .order_by(Response.attempt_id)
+             .execution_options(populate_existing=True))
+    if attempt_id is not None:
+        query = query.where(Response.attempt_id == attempt_id)
     by_attempt: dict[int, list[tuple[ResponseRegrade, GradeResult]]] = {}
-    for response, version in rows:
+    for response, version in db.session.execute(query).all():
         try:
             graded = _graded(latest.content, response.answer)
         except AnswerError as exc:
@@ -134,12 +138,23 @@ def plan(reference: str, now: datetime) -> Plan:
 
 def apply(reference: str, actor_id: int | None, now: datetime) -> Plan:
     """Regrade every outdated response of the item; commits once. Returns what changed, as
-    ``plan`` would have foretold it: each response is graded once, each attempt scored once."""
+    ``plan`` would have foretold it. Each attempt is locked and read afresh before it is
+    regraded, so an appeal decided meanwhile is part of its new score, not overwritten."""
     item = _item(reference)
     latest = item.latest
     result = Plan(reference, latest.version)
-    for attempt_id, graded in _regrades(item, result).items():
-        attempt = db.session.get(Attempt, attempt_id)
+    outdated = db.session.scalars(
+        select(Response.attempt_id).distinct()
+        .join(ItemVersion, ItemVersion.id == Response.item_version_id)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .where(ItemVersion.item_id == item.id, ItemVersion.id != latest.id,
+               Attempt.status.in_(FINISHED))
+        .order_by(Response.attempt_id)).all()
+    for attempt_id in outdated:
+        attempt = lock_attempt(attempt_id)
+        graded = _regrades(item, result, attempt_id).get(attempt_id)
+        if not graded:
+            continue  # regraded by someone else meanwhile
         status = attempt.status
         for regrade, grade in graded:
             response = db.session.get(Response, regrade.response_id)
@@ -147,7 +162,7 @@ def apply(reference: str, actor_id: int | None, now: datetime) -> Plan:
             response.auto_points, response.max_points = grade.points, grade.max_points
             response.grade_detail = grade.detail
         db.session.flush()
-        db.session.refresh(attempt)
+        attempt = lock_attempt(attempt_id)  # read again: responses point at the new version
         attempt.auto_points = round(sum(r.auto_points or 0.0 for r in attempt.responses), 6)
         attempt.auto_max_points = round(sum(r.max_points or 0.0 for r in attempt.responses), 6)
         change = scoring.score_attempt(attempt, now, reason="regrade", actor_id=actor_id,
@@ -158,4 +173,6 @@ def apply(reference: str, actor_id: int | None, now: datetime) -> Plan:
             change if status == "scored" and change is not None else NO_CHANGE,
             [regrade for regrade, _ in graded]))
     db.session.commit()
+    for regraded in result.attempts:
+        certificates.issue_due(regraded.attempt_id, now)
     return result

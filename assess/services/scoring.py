@@ -15,6 +15,7 @@ from ..items import registry as item_types
 from ..models import (Assessment, AssessmentVersion, Attempt, Certificate, GradingTask,
                       Response, Rubric, RubricVersion, ScoreEvent, TierRule)
 from . import certificates
+from .locks import BatchRun, each_locked
 
 FINAL = "final"
 
@@ -32,7 +33,8 @@ def item_scores(attempt: Attempt, auto: dict[int, tuple[float, float]] | None = 
     auto = auto or {}
     tasks = {(task.response_id, task.part): task for task in db.session.scalars(
         select(GradingTask).join(Response, Response.id == GradingTask.response_id)
-        .where(Response.attempt_id == attempt.id))}
+        .where(Response.attempt_id == attempt.id)
+        .execution_options(populate_existing=True))}  # what others committed counts
     items = []
     for response in attempt.responses:
         content = response.item_version.content
@@ -114,8 +116,9 @@ def _decided(attempt: Attempt, scored: scoring.Scored, now: datetime) -> Breakdo
 def score_attempt(attempt: Attempt, now: datetime, *, reason: str = "scored",
                   actor_id: int | None = None, note: str = "",
                   always_log: bool = False) -> scoring.ScoreChange | None:
-    """Score (or rescore) a finished timed attempt once every written part is final. Returns
-    the change, or None while grading is pending. Logs a ScoreEvent when anything changed,
+    """Score (or rescore) a finished timed attempt once every written part is final; the
+    caller holds the attempt's lock (``locks.lock_attempt``). Returns the change, or None
+    while grading is pending. Logs a ScoreEvent when anything changed,
     or always when ``always_log`` (an appeal decision is recorded even if it changes nothing)."""
     if attempt.assessment_version.mode != "timed" or attempt.status in ("in_progress", "void"):
         return None
@@ -141,13 +144,35 @@ def score_attempt(attempt: Attempt, now: datetime, *, reason: str = "scored",
             note=(note + (" " if note else "") + change.describe()).strip(),
             old_score=change.old_score, new_score=change.new_score,
             old_tier=change.old_tier, new_tier=change.new_tier, created_at=now))
-    certificates.follow_score(attempt, tier, result.scored, now, changed=first or change.changed)
+    certificates.follow_score(attempt, tier, now, changed=first or change.changed)
     return change
 
 
-def score_if_complete(attempt_id: int, now: datetime) -> scoring.ScoreChange | None:
-    """After a grading task became final: score its attempt when it was the last one."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.status != "awaiting_grading":
+def score_if_complete(attempt: Attempt, now: datetime) -> scoring.ScoreChange | None:
+    """After a grading task became final: score its (locked) attempt when it was the last
+    one. Idempotent: a scored attempt is left alone."""
+    if attempt.status != "awaiting_grading":
         return None
     return score_attempt(attempt, now)
+
+
+def recorded(attempt: Attempt) -> tuple[scoring.TierRule, scoring.Scored] | None:
+    """The tier the attempt was scored at, with its scores: what its certificate states."""
+    for tier in attempt.assessment_version.tiers:
+        if tier.slug == attempt.tier_slug:
+            return rule_of(tier), scoring.score(item_scores(attempt))
+    return None
+
+
+def repair(now: datetime) -> BatchRun:
+    """Score every finished attempt whose written parts are all final but which was never
+    scored (a crash between the last grade and the score, or an older server's race), each
+    under its lock and in its own transaction."""
+    not_final = (select(GradingTask.id).join(Response, Response.id == GradingTask.response_id)
+                 .where(Response.attempt_id == Attempt.id, GradingTask.status != FINAL))
+    stuck = db.session.scalars(select(Attempt.id).where(
+        Attempt.status.in_(("submitted", "awaiting_grading")), ~not_final.exists())
+        .order_by(Attempt.id)).all()
+    db.session.rollback()
+    return each_locked(stuck, lambda attempt: attempt.status in ("submitted", "awaiting_grading")
+                       and score_attempt(attempt, now) is not None, "score")

@@ -146,12 +146,26 @@
     this.timer = null;
     form.addEventListener("input", function (event) { self.changed(event, 700); });
     form.addEventListener("change", function (event) { self.changed(event, 0); });
-    form.addEventListener("submit", function () {
-      // A plain submit carries the whole form: make it newer than any autosave.
-      self.revision += 1;
-      self.revisionInput.value = self.revision;
-    });
+    form.addEventListener("submit", function () { self.submitting(); });
   }
+
+  // A plain submit ("Save and next", the numbered panel, "Flag for review", "Check my
+  // answer") carries the whole form, so it must be the newest revision. Pressing a button
+  // blurs a text box, whose "change" has just queued an autosave: drop it, since the post
+  // carries the same answer, or it would be sent after the post with a higher revision and
+  // the post would be refused as stale. Until a page shows that the server has the posted
+  // answer, it stays in this browser as a pending save, so nothing is lost if the post fails.
+  Saver.prototype.submitting = function () {
+    window.clearTimeout(this.timer);
+    this.timer = null;
+    this.revision += 1;
+    this.revisionInput.value = this.revision;
+    var entry = { url: this.url, csrf: this.csrf, revision: this.revision,
+                  form: serialiseForm(this.form) };
+    writePending(this.key, entry);
+    delete queues[this.key];  // an older save not yet sent: the post carries a newer one
+    setStatus("saving");
+  };
 
   Saver.prototype.changed = function (event, delay) {
     if (!event.target || !event.target.name || CONTROL_FIELDS[event.target.name]) return;
@@ -278,17 +292,29 @@
   }
 
   // Saves queued in this browser for any item of this attempt (a reload, a crash, a lost
-  // connection on another question) are sent again on load.
+  // connection on another question, a plain post that did not arrive) are sent again on
+  // load, unless the numbered panel shows the server already has that revision or a newer.
   function loadStoredQueue(attemptPrefix, currentKey) {
     var store = storage();
     if (!store) return;
-    for (var i = 0; i < store.length; i++) {
-      var key = store.key(i);
-      if (key && key.indexOf(attemptPrefix) === 0 && key !== currentKey) {
-        var entry = readPending(key);
-        if (entry && entry.url) queues[key] = entry;
+    var keys = [];
+    for (var i = 0; i < store.length; i++) keys.push(store.key(i));
+    keys.forEach(function (key) {
+      if (!key || key.indexOf(attemptPrefix) !== 0 || key === currentKey) return;
+      var entry = readPending(key);
+      if (!entry || !entry.url) return;
+      if (entry.revision <= savedRevision(key.slice(attemptPrefix.length))) {
+        writePending(key, null);
+        return;
       }
-    }
+      queues[key] = entry;
+    });
+  }
+
+  function savedRevision(position) {
+    var item = document.querySelector('.item-nav li[data-position="' + position + '"]');
+    var revision = item ? parseInt(item.getAttribute("data-revision"), 10) : NaN;
+    return isNaN(revision) ? -1 : revision;
   }
 
   // ---- character counters ------------------------------------------------------------
@@ -314,14 +340,17 @@
     var clockEl = document.getElementById("clock");
     if (clockEl) clock = new Clock(clockEl);
     var form = document.getElementById("answer-form");
+    var nav = document.querySelector(".item-nav[data-storage-prefix]");
     if (form) {
       var saver = new Saver(form);
       var key = saver.key;
       loadStoredQueue(key.slice(0, key.lastIndexOf(":") + 1), key);
       var pending = readPending(key);
       if (pending && pending.revision >= saver.revision) queues[key] = pending;
-      if (Object.keys(queues).length) flushAll();
+    } else if (nav) {  // the review page: send what is still queued before a submit
+      loadStoredQueue(nav.getAttribute("data-storage-prefix"), null);
     }
+    if (Object.keys(queues).length) flushAll();
     setUpCounters();
     window.addEventListener("online", function () { retryDelay = 1000; flushAll(); });
   });

@@ -225,16 +225,10 @@ def test_a_grader_grades_with_the_keyboard_alone(live, browser):
     from assess.extensions import db
     from assess.models import Grade, GradingTask
     from assess.services import accounts
-    from assess.services.attempts import save_answer, start_attempt, submit
-    from exam_support import gold_answer
+    from exam_support import submit_gold_attempt
+    now = live.clock()
+    submit_gold_attempt(live.app, "applicant@example.org", SCREENING, now)
     with live.app.app_context():
-        now = live.clock()
-        user = accounts.find_by_email("applicant@example.org")
-        attempt = start_attempt(user.id, SCREENING, now)
-        for response in attempt.responses:
-            save_answer(attempt.id, user.id, response.position,
-                        gold_answer(response.item_version.content), 1, now)
-        submit(attempt.id, user.id, now)
         accounts.create_user("grader@example.org", "Grader", PASSWORD, "grader", now=now,
                              min_length=10)
         db.session.remove()
@@ -266,3 +260,88 @@ def test_a_grader_grades_with_the_keyboard_alone(live, browser):
         task = db.session.get(GradingTask, task_id)
         assert grade.points == task.max_points
         db.session.remove()
+
+
+def test_save_and_next_right_after_typing_moves_on_and_keeps_the_text(live, browser):
+    """Typing in a text box and pressing a save button at once (the blur fires ``change``,
+    which queues an autosave) must still move on, and save what was typed."""
+    from selenium.webdriver.common.by import By
+    sign_in(browser, live)
+    attempt_id = start_attempt(browser, live)
+    boxes = range(1, 13)  # every position but the last (13): each has "Save and next"
+    typed = {}
+    # At once, with no wait; then after "All changes saved", with the cursor still in the box.
+    for wait_first in (False, True):
+        position = None
+        for candidate in boxes:
+            browser.get(f"{live.url}/attempts/{attempt_id}/items/{candidate}")
+            if candidate not in typed and browser.find_elements(
+                    By.CSS_SELECTOR, "textarea[name=justification]"):
+                position = candidate
+                break
+        assert position is not None, "no item with a justification left"
+        text = f"B names the decisive error and A does not (wait={wait_first})."
+        box = browser.find_element(By.CSS_SELECTOR, "textarea[name=justification]")
+        box.click()
+        box.send_keys(text)
+        if wait_first:
+            wait_for(lambda: status(browser) == "saved", message="saved after typing")
+            assert browser.switch_to.active_element == box
+        browser.find_element(By.CSS_SELECTOR, "button[value=next]").click()
+        wait_for(lambda: f"/items/{position}" not in browser.current_url, timeout=10,
+                 message="the next question")
+        assert browser.current_url.endswith(f"/attempts/{attempt_id}/items/{position + 1}")
+        assert "A newer version of this answer" not in browser.page_source
+        typed[position] = text
+        wait_for(lambda: (saved_answers(live, attempt_id)[position] or {}).get(
+            "justification") == text, timeout=5, message="the typed text saved")
+        # The post was kept in the browser until a page showed the server has it: now cleared.
+        wait_for(lambda: not browser.execute_script(
+            "return Object.keys(localStorage).filter(k => k.indexOf(arguments[0]) === 0)",
+            f"assess:{attempt_id}:"), timeout=5, message="the browser's queue to be cleared")
+        # Going back shows it, and nothing is left queued to overwrite it.
+        browser.get(f"{live.url}/attempts/{attempt_id}/items/{position}")
+        box = browser.find_element(By.CSS_SELECTOR, "textarea[name=justification]")
+        assert box.get_attribute("value") == text
+    assert {p: saved_answers(live, attempt_id)[p]["justification"] for p in typed} == typed
+
+
+def test_flag_for_review_right_after_typing_keeps_the_flag_and_the_text(live, browser):
+    from selenium.webdriver.common.by import By
+    from assess.extensions import db
+    from assess.models import Response
+    sign_in(browser, live)
+    attempt_id = start_attempt(browser, live)
+    position = go_to_item_with(browser, live, attempt_id, "textarea[name=justification]")
+    box = browser.find_element(By.CSS_SELECTOR, "textarea[name=justification]")
+    box.click()
+    box.send_keys("A invents a citation; B does not.")
+    browser.find_element(By.CSS_SELECTOR, "button[value=flag]").click()
+    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".flag-note"), timeout=10,
+             message="the flag note")
+    assert "A newer version of this answer" not in browser.page_source
+    with live.app.app_context():
+        response = db.session.execute(select(Response).where(
+            Response.attempt_id == attempt_id, Response.position == position)).scalar_one()
+        assert response.flagged and response.answer["justification"] == \
+            "A invents a citation; B does not."
+        db.session.remove()
+
+
+def test_a_plain_post_that_never_arrives_is_sent_again_from_the_browser(live, browser):
+    """The post's answer waits in localStorage until a page shows the server has it."""
+    from selenium.webdriver.common.by import By
+    sign_in(browser, live)
+    attempt_id = start_attempt(browser, live)
+    position = go_to_item_with(browser, live, attempt_id, "textarea[name=justification]")
+    box = browser.find_element(By.CSS_SELECTOR, "textarea[name=justification]")
+    box.click()
+    box.send_keys("Typed just before the connection dropped.")
+    live.stop()
+    browser.find_element(By.CSS_SELECTOR, "button[value=next]").click()
+    time.sleep(1)  # the post fails: the browser shows its own error page
+    live.start()
+    browser.get(f"{live.url}/attempts/{attempt_id}/items/{position + 1}")
+    wait_for(lambda: (saved_answers(live, attempt_id)[position] or {}).get(
+        "justification") == "Typed just before the connection dropped.", timeout=10,
+        message="the queued post sent from the next page")

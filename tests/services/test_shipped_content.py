@@ -29,6 +29,8 @@ def test_every_shipped_assessment_can_be_taken_with_full_marks(app, make_user, s
         for seed in (1, 2, 3):  # several draws per blueprint, each by a fresh applicant
             user_id = make_user(f"taker{number}-{seed}@example.org")
             with app.app_context():
+                if slug.endswith("-expert"):  # open to holders of the Generalist tier
+                    holds_certificate(user_id, "general-screening", "generalist")
                 attempt = start_attempt(user_id, slug, FIXED_NOW, seed=seed)
                 for response in attempt.responses:
                     save_answer(attempt.id, user_id, response.position,
@@ -36,6 +38,28 @@ def test_every_shipped_assessment_can_be_taken_with_full_marks(app, make_user, s
                 attempt = submit(attempt.id, user_id, FIXED_NOW)
                 assert attempt.auto_max_points > 0, slug
                 assert attempt.auto_points == attempt.auto_max_points, (slug, seed)
+
+
+def holds_certificate(user_id: int, slug: str, tier: str) -> None:
+    """A certificate on record for ``user_id`` (its attempt and signature do not matter here:
+    prerequisites look at the record)."""
+    import uuid
+
+    from sqlalchemy import select
+
+    from assess.extensions import db
+    from assess.models import Assessment, Attempt, Certificate
+    assessment = db.session.scalar(select(Assessment).where(Assessment.slug == slug))
+    attempt = Attempt(user_id=user_id, assessment_id=assessment.id,
+                      assessment_version_id=assessment.latest.id, number=1, status="scored",
+                      seed=0, started_at=FIXED_NOW, submitted_at=FIXED_NOW, tier_slug=tier)
+    db.session.add(attempt)
+    db.session.flush()
+    db.session.add(Certificate(public_id=str(uuid.uuid4()), user_id=user_id,
+                               attempt_id=attempt.id, assessment_id=assessment.id,
+                               tier_slug=tier, valid_from=FIXED_NOW, valid_until=None,
+                               credential={}, jwt="", key_id="test", created_at=FIXED_NOW))
+    db.session.commit()
 
 
 def test_every_domain_has_an_expert_assessment_behind_the_general_tier(app, shipped):

@@ -1,4 +1,6 @@
 """Registration, login, logout, CSRF and role checks through the test client."""
+import re
+
 import pytest
 
 from assess import create_app
@@ -29,6 +31,38 @@ def test_register_errors_rerender_with_messages(client, make_user):
         "name": "X", "email": "new@example.org", "password": "a long password",
         "confirm": "another one!"})
     assert "The passwords differ." in response.text
+
+
+def _aria(page: str) -> list[tuple[str, str]]:
+    return re.findall(r'\b(aria-[a-z]+)="([^"]*)"', page)
+
+
+def _described_ids_exist(page: str) -> None:
+    for name, value in _aria(page):
+        if name == "aria-describedby":
+            for target in value.split():
+                assert f'id="{target}"' in page, f"aria-describedby points at missing {target}"
+
+
+def test_form_fields_only_point_aria_at_what_is_there(client, make_user):
+    for path in ("/auth/login", "/auth/register"):
+        page = client.get(path).text
+        assert _aria(page), path  # the check below looks at real attributes
+        assert [a for a in _aria(page) if "None" in a[1]] == [], path
+        _described_ids_exist(page)
+    register = client.get("/auth/register").text
+    assert 'aria-describedby="password-hint"' in register
+    email_input = re.search(r'<input[^>]*id="email"[^>]*>', register).group(0)
+    assert "aria-" not in email_input  # no hint, no error: nothing to point to
+    failed = client.post("/auth/register", data={
+        "name": "X", "email": "new@example.org", "password": "short", "confirm": "short"})
+    assert failed.status_code == 400
+    assert 'aria-describedby="password-errors password-hint"' in failed.text
+    assert [a for a in _aria(failed.text) if "None" in a[1]] == []
+    _described_ids_exist(failed.text)
+    login = client.post("/auth/login", data={"email": "", "password": ""})
+    assert [a for a in _aria(login.text) if "None" in a[1]] == []
+    _described_ids_exist(login.text)
 
 
 def test_login_failure_and_logout(client, make_user):

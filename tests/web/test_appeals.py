@@ -57,12 +57,9 @@ def test_an_appeal_from_filing_to_decision(app, client, make_user, imported):
     assert "a lead who did not grade the answer will decide it" in \
         client.get(f"/attempts/{attempt_id}/results").text
 
-    _sign_in(client, "grader@example.org")
+    _sign_in(client, "other.lead@example.org")
     listing = client.get("/grading/appeals").text
     appeal_id = int(re.search(r"/grading/appeals/(\d+)", listing).group(1))
-    assert client.get(f"/grading/appeals/{appeal_id}").status_code == 403
-
-    _sign_in(client, "other.lead@example.org")
     page = client.get(f"/grading/appeals/{appeal_id}").text
     assert reason in page and "applicant0" not in page
     no_note = client.post(f"/grading/appeals/{appeal_id}", data={"decision": "change"})
@@ -104,3 +101,92 @@ def test_only_graded_answers_of_ones_own_attempt_can_be_appealed(app, client, ma
     assert not_graded.status_code == 409
     assert client.post(f"/attempts/{theirs}/appeal",
                        data={"task_id": pending, "reason": reason}).status_code == 404
+
+
+def _appealed(app, client, make_user, *, applicant_role="applicant"):
+    """One applicant's attempt, graded by ``grader@example.org`` (a lead), with one appeal
+    filed through the results page. Returns (appeal id, task id)."""
+    from assess.extensions import db
+    from assess.models import Appeal, Attempt, GradingTask
+    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    applicant = make_user("applicant0@example.org", applicant_role)
+    finished_attempts(app, lambda email, *a: applicant, 1)
+    _grade_all(app, make_user("grader@example.org", "lead"))
+    with app.app_context():
+        attempt_id = db.session.scalar(select(Attempt.id).where(Attempt.user_id == applicant))
+        task_id = db.session.scalars(select(GradingTask.id).order_by(GradingTask.id)).first()
+    _sign_in(client, "applicant0@example.org")
+    sent = client.post(f"/attempts/{attempt_id}/appeal", data={
+        "task_id": task_id, "reason": "My justification names the decisive error."})
+    assert sent.status_code == 302, sent.text
+    with app.app_context():
+        return db.session.scalar(select(Appeal.id)), task_id
+
+
+def _appeal_sections(page):
+    """The appeals list split at the "Graded by you" heading: (decidable, not yours)."""
+    head, _, tail = page.partition("Graded by you — another lead decides")
+    return head, tail
+
+
+def test_a_lead_who_graded_the_answer_sees_the_appeal_apart_and_cannot_open_it(
+        app, client, make_user, imported):
+    from assess.extensions import db
+    from assess.models import Appeal
+    appeal_id, _ = _appealed(app, client, make_user)
+    make_user("other.lead@example.org", "lead")
+
+    _sign_in(client, "grader@example.org")
+    decidable, not_yours = _appeal_sections(client.get("/grading/appeals").text)
+    assert "No appeals are waiting for you." in decidable
+    assert f"#{appeal_id}" in not_yours and "You graded it" in not_yours
+    assert f"/grading/appeals/{appeal_id}" not in not_yours  # no link to a page they may not use
+    opened = client.get(f"/grading/appeals/{appeal_id}", follow_redirects=True)
+    assert opened.status_code == 200 and opened.request.path == "/grading/appeals"
+    assert "You graded this answer, so another lead decides its appeal." in opened.text
+    posted = client.post(f"/grading/appeals/{appeal_id}", data={"decision": "uphold",
+                                                                 "note": "Fine as it is."},
+                         follow_redirects=True)
+    assert posted.request.path == "/grading/appeals"
+    assert "another lead decides its appeal" in posted.text
+    with app.app_context():
+        assert db.session.get(Appeal, appeal_id).status == "pending"
+
+    _sign_in(client, "other.lead@example.org")
+    decidable, not_yours = _appeal_sections(client.get("/grading/appeals").text)
+    assert f'href="/grading/appeals/{appeal_id}"' in decidable and not not_yours
+    assert client.get(f"/grading/appeals/{appeal_id}").status_code == 200
+
+
+def test_a_lead_never_decides_the_appeal_on_their_own_attempt(app, client, make_user,
+                                                              imported):
+    appeal_id, _ = _appealed(app, client, make_user, applicant_role="lead")
+    _sign_in(client, "applicant0@example.org")
+    decidable, not_yours = _appeal_sections(client.get("/grading/appeals").text)
+    assert f"/grading/appeals/{appeal_id}" not in decidable
+    assert f"#{appeal_id}" in not_yours and "Your own attempt" in not_yours
+    opened = client.get(f"/grading/appeals/{appeal_id}", follow_redirects=True)
+    assert opened.request.path == "/grading/appeals"
+    assert "This appeal is about your own attempt" in opened.text
+
+
+def test_an_overlong_decision_note_is_refused_with_the_text_kept(app, client, make_user,
+                                                                 imported):
+    from assess.extensions import db
+    from assess.models import Appeal
+    appeal_id, _ = _appealed(app, client, make_user)
+    make_user("other.lead@example.org", "lead")
+    _sign_in(client, "other.lead@example.org")
+    assert 'maxlength="2000"' in client.get(f"/grading/appeals/{appeal_id}").text
+    note = "The second level of the rubric fits this answer. " * 100  # 4,900 characters
+    reply = client.post(f"/grading/appeals/{appeal_id}", data={"decision": "uphold",
+                                                               "note": note})
+    assert reply.status_code == 422
+    assert "Keep the note to 2000 characters; it has 4899." in reply.text
+    assert note.strip() in reply.text and 'aria-invalid="true"' in reply.text
+    with app.app_context():
+        appeal = db.session.get(Appeal, appeal_id)
+        assert appeal.status == "pending" and appeal.decision_note == ""
+    fits = client.post(f"/grading/appeals/{appeal_id}",
+                       data={"decision": "uphold", "note": ("x" * 1999) + " "})
+    assert fits.status_code == 302

@@ -1,4 +1,10 @@
-"""create_app's configuration layers and the SQLite connection settings."""
+"""create_app's configuration layers, the SQLite connection settings and the public URL."""
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
 from sqlalchemy import text
 
 from assess import create_app
@@ -36,3 +42,49 @@ def test_default_database_and_secret_live_in_instance(tmp_path, monkeypatch):
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def _public_url(monkeypatch, tmp_path, **environment) -> str:
+    monkeypatch.setenv("ASSESS_INSTANCE_PATH", str(tmp_path))
+    for name in ("ASSESS_PUBLIC_URL", "ASSESS_HOST", "ASSESS_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return create_app().config["PUBLIC_URL"]
+
+
+def test_public_url_is_where_the_server_listens_unless_set(tmp_path, monkeypatch):
+    assert _public_url(monkeypatch, tmp_path) == "http://127.0.0.1:5000"
+    assert _public_url(monkeypatch, tmp_path, ASSESS_HOST="localhost",
+                       ASSESS_PORT="5101") == "http://localhost:5101"
+    assert _public_url(monkeypatch, tmp_path, ASSESS_HOST="::1",
+                       ASSESS_PORT="5101") == "http://[::1]:5101"
+    # An explicit PUBLIC_URL always wins: from the environment…
+    assert _public_url(monkeypatch, tmp_path, ASSESS_PORT="5101",
+                       ASSESS_PUBLIC_URL="https://assess.example.org/") \
+        == "https://assess.example.org"
+    # …or from instance/config.py, which the environment's HOST and PORT do not override.
+    (tmp_path / "config.py").write_text("PUBLIC_URL = 'https://exams.example.org'\n")
+    assert _public_url(monkeypatch, tmp_path, ASSESS_HOST="0.0.0.0",
+                       ASSESS_PORT="5101") == "https://exams.example.org"
+
+
+def test_make_run_tells_the_app_its_host_and_port(tmp_path):
+    """`make run HOST=… PORT=…` passes both to every flask command it runs, so certificates
+    issued while it serves carry http://HOST:PORT (here a stand-in records what flask got)."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    project = Path(__file__).resolve().parents[2]
+    log = tmp_path / "flask.log"
+    fake = tmp_path / "flask"
+    fake.write_text(f'#!/bin/sh\necho "$* ASSESS_HOST=$ASSESS_HOST ASSESS_PORT=$ASSESS_PORT" '
+                    f'>> "{log}"\n')
+    fake.chmod(0o755)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ASSESS_")}
+    subprocess.run(["make", "--no-print-directory", "-o", ".venv/bin/flask",
+                    "-o", "contexts/build/contexts.json", "run", f"FLASK={fake}",
+                    "HOST=localhost", "PORT=5101"],
+                   cwd=project, env=environment, check=True, capture_output=True, text=True)
+    calls = log.read_text().splitlines()
+    assert "run --host localhost --port 5101 ASSESS_HOST=localhost ASSESS_PORT=5101" in calls
+    assert all(call.endswith("ASSESS_HOST=localhost ASSESS_PORT=5101") for call in calls)

@@ -230,3 +230,34 @@ def test_an_id_too_large_for_the_database_is_not_found(attempt):
     assert client.get(f"/attempts/{huge}/items/1").status_code == 404
     _error(client.post(f"/attempts/{huge}/items/1/autosave", json={"revision": 1, "answer": {}}),
            404, "not_found")
+
+
+def test_deeply_nested_json_is_malformed_not_a_crash(app, attempt):
+    client, attempt_id, *_ = attempt
+    before = _saved(app, attempt_id)
+    nested = "[" * 200_000
+    for url in (f"/attempts/{attempt_id}/items/1/autosave", f"/attempts/{attempt_id}/submit"):
+        reply = client.post(url, data=nested, content_type="application/json")
+        _error(reply, 400, "malformed_json")
+    reply = client.post(f"/attempts/{attempt_id}/items/1/autosave",
+                        data='{"revision": 2, "answer": ' + "[" * 200_000 + "}",
+                        content_type="application/json")
+    _error(reply, 400, "malformed_json")
+    assert _saved(app, attempt_id) == before
+
+
+def test_a_save_to_a_closed_attempt_is_kept_in_the_history_as_not_accepted(app, attempt):
+    from assess.extensions import db
+    from assess.models import AnswerEvent
+    client, attempt_id, content, answer = attempt
+    assert client.post(f"/attempts/{attempt_id}/submit", json={"confirm": True}).status_code == 200
+    before = _saved(app, attempt_id)[0]
+    late = {"justification": "Written after the submission."}
+    reply = client.post(f"/attempts/{attempt_id}/items/1/autosave",
+                        json={"revision": 5, "answer": late})
+    _error(reply, 409, "attempt_closed")
+    assert _saved(app, attempt_id)[0] == before
+    with app.app_context():
+        event = db.session.scalar(select(AnswerEvent).where(AnswerEvent.revision == 5))
+        assert event.accepted is False
+        assert event.answer.get("justification", "") or event.answer.get("unparsed")

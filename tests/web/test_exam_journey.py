@@ -358,3 +358,27 @@ def test_a_refused_plain_form_is_shown_again_with_what_was_typed(app, applicant)
     assert "Not saved:" in reply.text and str(limit) in reply.text
     assert "My reasons. xxx" in reply.text  # nothing typed is lost
     assert responses_of(app, attempt_id)[position - 1][2] is None
+
+
+def test_a_stale_plain_form_with_the_saved_answer_goes_where_the_button_says(app, applicant):
+    """An autosave of the same text can land before the form post (the blur before a click
+    queues one): the post is stale but loses nothing, so it moves on without a warning. A
+    stale post with a different answer still stays and says a newer version was kept."""
+    from exam_support import form_fields
+    attempt_id = start(applicant)
+    rows = responses_of(app, attempt_id)
+    position, content = next((p, c) for p, c, *_ in rows if c.get("justification"))
+    answer = gold_answer(content)
+    assert autosave(applicant, attempt_id, position, answer, 2).status_code == 200
+    reply = applicant.post(f"/attempts/{attempt_id}/items/{position}",
+                           data={**form_fields(answer), "revision": "1", "action": "next"})
+    assert reply.status_code == 302
+    assert reply.location.endswith(f"/attempts/{attempt_id}/items/{position + 1}")
+    assert "A newer version" not in applicant.get(reply.location).text
+    different = {**answer, "justification": answer["justification"] + " More."}
+    reply = applicant.post(f"/attempts/{attempt_id}/items/{position}",
+                           data={**form_fields(different), "revision": "1", "action": "next"})
+    assert reply.location.endswith(f"/attempts/{attempt_id}/items/{position}")
+    assert "A newer version of this answer was already saved" in applicant.get(reply.location).text
+    saved = responses_of(app, attempt_id)[position - 1]
+    assert saved[3] == 2 and saved[2]["justification"] == answer["justification"]

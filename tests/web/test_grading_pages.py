@@ -121,6 +121,26 @@ def test_skip_hands_over_another_task(app, login, make_user, imported):
     assert int(re.search(r"/grading/tasks/(\d+)", reply.location).group(1)) != task_id
 
 
+def test_a_refused_skip_does_not_hide_the_task_from_the_grader(app, login, make_user,
+                                                               imported):
+    app.config.update(GRADING_CALIBRATION_RATE=0.0)
+    finished_attempts(app, make_user, 1)
+    holder = app.test_client()
+    make_user("holder@example.org", "grader")
+    holder.post("/auth/login", data={"email": "holder@example.org",
+                                     "password": "correct horse battery"})
+    task_id = _claim(holder)  # the first task, leased to someone else
+    client = login("grader@example.org", role="grader")
+    refused = client.post(f"/grading/tasks/{task_id}", data={"action": "skip"})
+    assert refused.status_code == 409 and "You do not hold this task" in refused.text
+    app.config["CLOCK"] = lambda: FIXED_NOW + timedelta(minutes=11)  # the lease runs out
+    assert _claim(client) == task_id  # not on this grader's skip list: it comes to them
+    skipped = client.post(f"/grading/tasks/{task_id}", data={"action": "skip"})
+    assert skipped.status_code == 302
+    with client.session_transaction() as saved:
+        assert saved["grading_skipped"] == [task_id]
+
+
 def test_filters_narrow_the_queue_to_one_kind(app, login, make_user, imported):
     from assess.extensions import db
     from assess.models import GradingTask
