@@ -8,8 +8,9 @@ PORT ?= 5000
 
 CONTEXTS := contexts/build/contexts.json
 INTEROP := interop/node_modules/.package-lock.json
+VENDOR := static/vendor/chart.umd.js
 
-.PHONY: run test install migrate banks demo serve clean contexts interop
+.PHONY: run test install migrate banks demo serve clean contexts interop vendor
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +31,17 @@ $(INTEROP): interop/package.json interop/package-lock.json
 
 interop: $(INTEROP)
 
-install: $(BIN)/flask $(CONTEXTS)
+# Front-end libraries served from /static/vendor/ (Chart.js for the admin overview charts),
+# from the npm registry (needs Node.js); only the files the pages load are copied out.
+$(VENDOR): frontend/package.json frontend/package-lock.json
+	npm ci --prefix frontend --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp frontend/node_modules/chart.js/dist/chart.umd.js $(VENDOR)
+	cp frontend/node_modules/chart.js/LICENSE.md static/vendor/chart.js.LICENSE.md
+
+vendor: $(VENDOR)
+
+install: $(BIN)/flask $(CONTEXTS) $(VENDOR)
 
 migrate: install
 	$(FLASK) db upgrade
@@ -53,7 +64,8 @@ test: install interop
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) .pytest_cache contexts/node_modules contexts/build interop/node_modules
+	rm -rf $(VENV) .pytest_cache contexts/node_modules contexts/build interop/node_modules \
+		frontend/node_modules static/vendor
 
 # Autosave throughput under gunicorn vs a bare ORM upsert (SQLite; PostgreSQL when reachable).
 # Options: make bench BENCH_ARGS="--seconds 20 --backend sqlite" (see --help).
@@ -71,3 +83,12 @@ bench:
 load-grading:
 	@test -x $(BIN)/python || $(MAKE) install
 	$(BIN)/python bench/grading_load.py $(LOAD_ARGS)
+
+# Item analysis: the pure statistics over 1,000,000 generated responses beside a plain
+# facility-and-SD pass, then the service and the admin page over a generated 10,000-attempt
+# screening (SQLite; PostgreSQL too when reachable). Options: make bench-analysis
+# ANALYSIS_ARGS="--attempts 2000 --backend sqlite" (see --help).
+.PHONY: bench-analysis
+bench-analysis:
+	@test -x $(BIN)/python || $(MAKE) install
+	$(BIN)/python bench/item_analysis.py $(ANALYSIS_ARGS)

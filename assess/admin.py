@@ -9,7 +9,11 @@ from wtforms.validators import InputRequired, NumberRange, StopValidation
 
 from . import clock
 from .auth import attach_error, role_required, session_user_id
-from .services import ServiceError, accounts, regrade
+from .services import ServiceError, accounts, exposure, regrade
+from .services import overview as overview_service
+from .core import strategies as strategy_rules
+from .services import banks as bank_service
+from .services import analysis as analysis_service
 from .services.banks import GUESS_WARNING, guessing_reports
 from .services.accounts import MAX_EXTRA_MINUTES, MAX_MULTIPLIER
 
@@ -96,8 +100,75 @@ def regrade_apply():
     return redirect(url_for(".regrade_page"))
 
 
+@bp.get("/assessments/<slug>/strategies")
+@role_required("admin")
+def strategies(slug: str):
+    page = bank_service.strategy_page(slug)
+    return render_template("admin/strategies.html", page=page, bars=strategy_rules)
+
+
 @bp.get("/assessments")
 @role_required("admin")
 def assessments():
     reports = guessing_reports(samples=current_app.config["GUESS_SAMPLES"])
     return render_template("admin/assessments.html", reports=reports, threshold=GUESS_WARNING)
+
+
+@bp.get("/exposure")
+@role_required("admin")
+def exposure_page():
+    """How many attempts showed each item and item version."""
+    return render_template("admin/exposure.html", banks=exposure.exposure_counts())
+
+
+@bp.get("/assessments/<slug>/overview")
+@role_required("admin")
+def overview(slug: str):
+    """Charts of an assessment's scores, tiers, funnel and items, each over a table of the
+    same numbers (the page is whole without JavaScript or the chart library)."""
+    result = overview_service.overview(slug)
+    return render_template(
+        "admin/overview.html", overview=result, chart_data=result.chart_data(),
+        charts_available=overview_service.charts_available(current_app.static_folder),
+        chart_library=overview_service.CHART_LIBRARY)
+
+
+@bp.get("/assessments/<slug>/overview.csv")
+@role_required("admin")
+def overview_csv(slug: str):
+    table = request.args.get("table", "")
+    if table not in overview_service.TABLES:
+        raise ServiceError(f"Choose a table: {', '.join(overview_service.TABLES)}.",
+                           code="invalid", field="table", status=404)
+    result = overview_service.overview(slug, with_items=table == "items")
+    return current_app.response_class(
+        overview_service.overview_csv(result, table), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-{table}.csv"'})
+
+
+# ---- item analysis ------------------------------------------------------------------------------
+
+def _first_attempts_only() -> bool:
+    """``?attempts=all`` includes every attempt; anything else means first attempts only."""
+    return request.args.get("attempts", "first") != "all"
+
+
+@bp.get("/assessments/<slug>/analysis")
+@role_required("admin")
+def analysis(slug: str):
+    first = _first_attempts_only()
+    report = analysis_service.item_statistics(slug, first_attempts_only=first)
+    return render_template("admin/analysis.html", report=report, first=first,
+                           tables=analysis_service.TABLES, flag_labels=analysis_service.FLAGS)
+
+
+@bp.get("/assessments/<slug>/analysis.csv")
+@role_required("admin")
+def analysis_csv(slug: str):
+    first = _first_attempts_only()
+    table = request.args.get("table", "items")
+    text = analysis_service.export_csv(slug, table, first_attempts_only=first)
+    response = current_app.response_class(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{analysis_service.csv_filename(slug, table, first)}"'
+    return response

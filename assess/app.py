@@ -97,6 +97,7 @@ def _finish_config(app: Flask) -> None:
         app.config["SECRET_KEY"] = _instance_secret(app)
     if not app.config.get("QUESTION_BANKS_DIR"):
         app.config["QUESTION_BANKS_DIR"] = str(PROJECT_ROOT / "question_banks")
+    app.config["QUESTION_BANKS_DIRS"] = bank_folders(app.config["QUESTION_BANKS_DIR"])
     if not app.config.get("SIGNING_KEYS_DIR"):
         app.config["SIGNING_KEYS_DIR"] = str(Path(app.instance_path) / "keys")
     if not app.config.get("JSONLD_CONTEXTS"):
@@ -104,6 +105,20 @@ def _finish_config(app: Flask) -> None:
         app.config["JSONLD_CONTEXTS"] = str(DEFAULT_CONTEXTS)
     app.config["PUBLIC_URL"] = (app.config.get("PUBLIC_URL") or
                                 served_url(app.config["HOST"], app.config["PORT"])).rstrip("/")
+
+
+def bank_folders(setting: str | Path | list | tuple) -> list[str]:
+    """``QUESTION_BANKS_DIR`` as a list of folders: one path, several joined with
+    ``os.pathsep`` (``/srv/banks/private:/srv/assess/question_banks``), or a list (from
+    ``instance/config.py``, or JSON in ``ASSESS_QUESTION_BANKS_DIR``). Order is kept and
+    repeats are dropped; every folder is read, and a bank defined twice is an error."""
+    parts = [str(p) for p in setting] if isinstance(setting, (list, tuple)) \
+        else str(setting).split(os.pathsep)
+    folders: list[str] = []
+    for part in (p.strip() for p in parts):
+        if part and part not in folders:
+            folders.append(part)
+    return folders
 
 
 def served_url(host: str, port: int | str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -17,14 +18,27 @@ users_cli = AppGroup("users", help="Manage accounts.")
 
 
 def _paths(paths: tuple[str, ...]) -> list[str]:
-    return list(paths) or [current_app.config["QUESTION_BANKS_DIR"]]
+    """The paths given, or every configured bank folder (``ASSESS_QUESTION_BANKS_DIR``: one or
+    several, separated by ``os.pathsep``); a configured folder that does not exist is an error."""
+    if paths:
+        return list(paths)
+    folders = current_app.config["QUESTION_BANKS_DIRS"]
+    missing = [f for f in folders if not Path(f).is_dir()]
+    if missing:
+        raise click.ClickException(
+            f"QUESTION_BANKS_DIR (ASSESS_QUESTION_BANKS_DIR): no such folder: "
+            f"{', '.join(missing)}")
+    return list(folders)
 
 
 @banks_cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--strict", is_flag=True,
-              help="Exit with status 1 when linting finds anything (not only on errors).")
-def validate_command(paths: tuple[str, ...], strict: bool) -> None:
+              help="Exit with status 1 when linting finds anything (not only on errors), or "
+                   "when the strategy simulation fails a bar (implies --strategies).")
+@click.option("--strategies", is_flag=True,
+              help="Simulate test-taking strategies on every timed blueprint (takes a while).")
+def validate_command(paths: tuple[str, ...], strict: bool, strategies: bool) -> None:
     """Check bank and blueprint files (default: question_banks/); print every error, then
     lint warnings (near-duplicates, gold position and length bias, explanations, rubrics)."""
     loaded = bank_service.validate_paths(_paths(paths))
@@ -45,10 +59,24 @@ def validate_command(paths: tuple[str, ...], strict: bool) -> None:
                    + (" (--strict: failing)." if strict else "."), err=True)
     else:
         click.echo(f"No lint findings in {len(loaded.banks)} bank(s).")
+    # What answering without reading earns per item type in each blueprint (the table behind
+    # the blueprint-shortcut lint rule).
+    for line in bank_service.shortcut_report(loaded):
+        click.echo(line)
     # Warnings only: a tier that guessing can reach is a design problem, not a broken file.
     for line in bank_service.guessing_report(loaded):
         click.echo(line, err=line.startswith("warning:"))
-    if strict and findings:
+    problems: list[str] = []
+    if strict or strategies:
+        lines, problems = bank_service.strategy_report_lines(loaded)
+        for line in lines:
+            click.echo(line)
+        for problem in problems:
+            click.echo(f"validity: {problem}", err=True)
+        if not problems:
+            click.echo("No shortcut reaches a tier, forms are equal and the keyed part is "
+                       "reliable in every simulated blueprint.")
+    if strict and (findings or problems):
         sys.exit(1)
 
 

@@ -97,7 +97,8 @@ def from_dataset_command(format_name: str, file: str, bank: str, title: str | No
     elif offensive:
         target = Path(current_app.instance_path) / "imported" / f"{bank}.yaml"
     else:
-        target = Path(current_app.config["QUESTION_BANKS_DIR"]) / "imported" / f"{bank}.yaml"
+        # The first bank folder: a platform lists its private folder first.
+        target = Path(current_app.config["QUESTION_BANKS_DIRS"][0]) / "imported" / f"{bank}.yaml"
     if offensive:
         click.echo(f"warning: {format_name} data holds offensive text; "
                    + ("keep this bank out of demo and general exams." if out else

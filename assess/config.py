@@ -17,6 +17,10 @@ GRADING_LEASE_MINUTES = 10  # a claimed task returns to the queue when its lease
 GRADING_DOUBLE_SHARE = 0.2  # share of tasks graded independently by two graders
 GRADING_ADJUDICATION_THRESHOLD = 0.25  # two marks further apart (share of max) go to a lead
 GRADING_CALIBRATION_RATE = 0.1  # share of claims that serve a reference answer, unmarked
+# Grader drift is flagged only on this many compared marks (tasks), and only when the whole
+# interval at this confidence lies past the limit (see assess/core/calibration.py).
+GRADING_DRIFT_MIN_MARKS = 30
+GRADING_DRIFT_CONFIDENCE = 0.95
 # Certificates. PUBLIC_URL is the address the world reaches this server at: credential, issuer
 # and achievement ids are built on it, so set it once before issuing (instance/config.py or
 # ASSESS_PUBLIC_URL). When it is not set, it is http://HOST:PORT, the address the development

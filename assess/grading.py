@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from . import clock
 from .auth import role_required
-from .services import ServiceError, appeals, calibration, grading
+from .services import ServiceError, appeals, calibration, exam_pages, grading
 from .services.grading import QueueFilter
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
@@ -151,7 +151,14 @@ def appeal(appeal_id: int):
         return _not_yours(exc)
     return render_template("grading/appeal.html", appeal=found,
                            task=grading.view_of(appeals.task_of(found), show_grades=True), chosen={},
-                           note="")
+                           note="", keys_hidden=_keys_hidden(found))
+
+
+def _keys_hidden(found) -> bool:
+    """Whether the applicant is not shown this assessment's keys: the note must not quote
+    them."""
+    attempt = appeals.task_of(found).response.attempt
+    return not exam_pages.visibility(attempt, clock.now()).keys
 
 
 @bp.post("/appeals/<int:appeal_id>")
@@ -172,6 +179,7 @@ def decide_appeal(appeal_id: int):
         found = appeals.appeal_for_lead(appeal_id, current_user.id)
         return render_template("grading/appeal.html", appeal=found,
                                task=grading.view_of(appeals.task_of(found), show_grades=True),
-                               chosen=levels, note=note, error=exc), 422
+                               chosen=levels, note=note, error=exc,
+                               keys_hidden=_keys_hidden(found)), 422
     flash("Appeal decided; the applicant sees the decision on their results page.", "success")
     return redirect(url_for(".appeal_list"))

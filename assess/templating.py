@@ -3,12 +3,14 @@ from datetime import datetime
 
 from flask import Flask
 
+from .core.scoring import PART_LABELS
 from .core.scoring import percent as as_percent
 from .rendering import safe
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["html"] = safe  # only for HTML made by assess.rendering
+    app.jinja_env.globals["part_labels"] = PART_LABELS
 
     @app.template_filter("when")
     def when(value: datetime | None) -> str:

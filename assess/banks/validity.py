@@ -31,7 +31,8 @@ def tier_rules(definition: Mapping) -> list[TierRule]:
     return [TierRule(slug=t["id"], name=t["name"], rank=i + 1,
                      min_overall=t.get("min_overall", 0),
                      min_skills=dict(t.get("min_skills") or {}),
-                     requires=tuple(t.get("requires") or ()), valid_days=t.get("valid_days"))
+                     requires=tuple(t.get("requires") or ()), valid_days=t.get("valid_days"),
+                     min_parts=dict(t.get("min_parts") or {}))
             for i, t in enumerate(definition.get("tiers") or [])]
 
 

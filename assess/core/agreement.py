@@ -68,11 +68,28 @@ def cohen_kappa(a: Sequence[Any], b: Sequence[Any], *, categories: Sequence[Any]
     if not pairs:
         return None
 
-    index = {level: i for i, level in enumerate(levels)}
-    k = len(levels)
+    return kappa_from_counts(Counter(pairs), categories=levels, weights=weights)
+
+
+def kappa_from_counts(counts: Mapping[tuple[Any, Any], float], *, categories: Sequence[Any],
+                      weights: str | None = None) -> float | None:
+    """Cohen's kappa from a contingency table given as counts of rating pairs
+    ``(a, b) -> how many items``, on the ordered scale ``categories`` (which must hold every
+    rating). The same as ``cohen_kappa`` on the pairs spelled out, but in time proportional
+    to the number of distinct pairs: the bootstrap in ``core.calibration`` calls it thousands
+    of times. Returns ``None`` when nothing is counted or kappa is undefined."""
+    if weights not in _KAPPA_WEIGHTS:
+        raise ValueError(f"weights must be None, 'linear' or 'quadratic', not {weights!r}")
+    index = {level: i for i, level in enumerate(categories)}
+    k = len(index)
     observed = [[0] * k for _ in range(k)]
-    for x, y in pairs:
-        observed[index[x]][index[y]] += 1
+    for (x, y), count in counts.items():
+        try:
+            observed[index[x]][index[y]] += count
+        except KeyError:
+            raise ValueError(f"rating pair {(x, y)!r} is not on the categories' scale") from None
+    if not any(map(any, observed)):
+        return None
     rows = [sum(row) for row in observed]
     cols = [sum(observed[i][j] for i in range(k)) for j in range(k)]
 
@@ -85,7 +102,7 @@ def cohen_kappa(a: Sequence[Any], b: Sequence[Any], *, categories: Sequence[Any]
             return abs(i - j)
         return (i - j) ** 2
 
-    n = len(pairs)
+    n = sum(rows)
     observed_d = sum(disagreement(i, j) * observed[i][j] for i in range(k) for j in range(k))
     expected_d = sum(disagreement(i, j) * rows[i] * cols[j] for i in range(k) for j in range(k))
     if expected_d == 0:

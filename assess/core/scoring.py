@@ -11,8 +11,18 @@ Skill attribution:
 - An item counts fully towards each of its skills, so skill tallies overlap (as in
   ``results.summarise``). Parts worth no points are left out of every sub-score.
 
-Sections and the overall score take every part of their items. Shares are rounded to
-``PLACES`` decimals so that 7/10 is exactly 0.7 and compares reliably with a 0.7 threshold.
+Sections take every part of their items. Shares are rounded to ``PLACES`` decimals so that
+7/10 is exactly 0.7 and compares reliably with a 0.7 threshold.
+
+Equal forms. Items are drawn at random, so two draws of one blueprint can carry different
+numbers of written parts and different maxima. A blueprint therefore states ``Weights`` for
+its parts (``PARTS``: the keyed, auto-graded judgments; written justifications; rewriting;
+fact-check corrections) and, within the keyed part, for its sections. Each part's share is
+the mean of its normalised pieces (every keyed item counts equally within its section, every
+section by its weight; every written part by its own share of its rubric), and the overall
+score is the weighted mean of the part shares. Every draw thus weighs each part the same, and
+identical performance gets an identical score on every draw. Without weights (older
+blueprints) the overall score is the share of all points.
 """
 from __future__ import annotations
 
@@ -30,6 +40,24 @@ PART_SKILLS: Mapping[str, str] = MappingProxyType({
 })
 WRITTEN_ONLY = frozenset({"written_reasoning", "rewriting"})
 PLACES = 6
+
+KEYED = "keyed"
+PART_OF_KIND: Mapping[str, str] = MappingProxyType({
+    AUTO: KEYED, "justification": "written", "rewrite": "rewriting",
+    "correction": "corrections"})
+PARTS = (KEYED, "written", "rewriting", "corrections")
+PART_LABELS: Mapping[str, str] = MappingProxyType({
+    KEYED: "Keyed judgment", "written": "Written justifications", "rewriting": "Rewriting",
+    "corrections": "Fact-check corrections"})
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A blueprint's weights: per part (normalised over the parts a draw contains) and, within
+    the keyed part, per section (a section not named weighs as many items as it holds)."""
+
+    parts: Mapping[str, float]
+    sections: Mapping[str, float] = field(default_factory=dict)
 
 
 def share_of(points: float, max_points: float) -> float | None:
@@ -87,14 +115,21 @@ class Scored:
     overall: float | None
     by_skill: dict[str, Share] = field(default_factory=dict)
     by_section: dict[str, Share] = field(default_factory=dict)
+    # Per part (``PARTS``): points and maximum as drawn, and the normalised share that the
+    # weights apply to (see the module docstring).
+    by_part: dict[str, Share] = field(default_factory=dict)
+    weights: Mapping[str, float] = field(default_factory=dict)  # the part weights applied
 
 
-def score(items: Iterable[ItemScore]) -> Scored:
-    """Total every item's parts overall, per section and per skill. Parts still pending count
-    as 0 points and mark the result ``pending``."""
+def score(items: Iterable[ItemScore], weights: Weights | None = None) -> Scored:
+    """Total every item's parts per section, per skill and per part, and the overall score
+    (weighted by part when the blueprint has weights). Parts still pending count as 0 points
+    and mark the result ``pending``."""
     total = [0.0, 0.0]
     skills: dict[str, list[float]] = {}
     sections: dict[str, list[float]] = {}
+    parts: dict[str, list[float]] = {}
+    pieces: dict[str, list[tuple[str, float]]] = {}  # part -> (section, normalised share)
     pending = False
     for item in items:
         for part in item.parts:
@@ -102,16 +137,47 @@ def score(items: Iterable[ItemScore]) -> Scored:
             if not part.max_points:
                 continue
             points = part.points or 0.0
-            tallies = [total, sections.setdefault(item.section, [0.0, 0.0])]
+            kind = PART_OF_KIND.get(part.kind, part.kind)
+            tallies = [total, sections.setdefault(item.section, [0.0, 0.0]),
+                       parts.setdefault(kind, [0.0, 0.0])]
             tallies += [skills.setdefault(s, [0.0, 0.0])
                         for s in part_skills(part.kind, item.skills)]
             for tally in tallies:
                 tally[0] += points
                 tally[1] += part.max_points
-    overall = Share.of(*total)
-    return Scored(pending, overall.points, overall.max_points, overall.share,
+            pieces.setdefault(kind, []).append((item.section, points / part.max_points))
+    shares = {kind: _part_share(kind, found, weights) for kind, found in pieces.items()}
+    by_part = {kind: Share(round(parts[kind][0], PLACES), round(parts[kind][1], PLACES),
+                           shares[kind])
+               for kind in sorted(parts, key=lambda k: (PARTS + (k,)).index(k))}
+    applied: dict[str, float] = {}
+    if weights is None:
+        overall = Share.of(*total).share
+    else:
+        applied = {k: weights.parts.get(k, 0.0) for k in shares if weights.parts.get(k, 0.0) > 0}
+        weight = sum(applied.values())
+        overall = round(sum(w * shares[k] for k, w in applied.items()) / weight, PLACES) \
+            if weight else None
+    points = Share.of(*total)
+    return Scored(pending, points.points, points.max_points, overall,
                   {s: Share.of(*t) for s, t in sorted(skills.items())},
-                  {s: Share.of(*t) for s, t in sections.items()})
+                  {s: Share.of(*t) for s, t in sections.items()},
+                  by_part, applied)
+
+
+def _part_share(kind: str, pieces: Sequence[tuple[str, float]],
+                weights: Weights | None) -> float:
+    """The mean of a part's normalised pieces; for the keyed part, the section-weighted mean
+    of each section's mean (a section without a stated weight weighs its item count)."""
+    if kind != KEYED or weights is None or not weights.sections:
+        return round(sum(share for _, share in pieces) / len(pieces), PLACES)
+    by_section: dict[str, list[float]] = {}
+    for section, share in pieces:
+        by_section.setdefault(section, []).append(share)
+    weighted = [(weights.sections.get(section, len(found)), sum(found) / len(found))
+                for section, found in by_section.items()]
+    total = sum(w for w, _ in weighted)
+    return round(sum(w * m for w, m in weighted) / total, PLACES) if total else 0.0
 
 
 # ---- tiers ------------------------------------------------------------------------------------
@@ -125,6 +191,7 @@ class TierRule:
     min_skills: Mapping[str, float] = field(default_factory=dict)
     requires: tuple[str, ...] = ()  # "assessment-slug:tier-slug"
     valid_days: int | None = None
+    min_parts: Mapping[str, float] = field(default_factory=dict)  # e.g. {"keyed": 0.7}
 
 
 @dataclass(frozen=True)
@@ -248,6 +315,11 @@ def check_rule(scored: Scored, rule: TierRule, held: Sequence[Held],
                             "Some written answers are still being graded"))
     checks.append(_minimum("Overall score", scored.overall, rule.min_overall,
                            unmeasured_ok=True))
+    for part, minimum in sorted(rule.min_parts.items(), key=lambda p: PARTS.index(p[0])
+                                if p[0] in PARTS else len(PARTS)):
+        share = scored.by_part.get(part)
+        checks.append(_minimum(PART_LABELS.get(part, skill_label(part)),
+                               share.share if share else None, minimum, unmeasured_ok=False))
     for skill, minimum in sorted(rule.min_skills.items()):
         share = scored.by_skill.get(skill)
         checks.append(_minimum(skill_label(skill), share.share if share else None, minimum,

@@ -10,9 +10,11 @@ Fields every item shares (``id``, ``type``, ``title``, ``skills``, ``difficulty`
 """
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import permutations
 from typing import Any, ClassVar, Iterable, Mapping, Sequence
 
 Form = Mapping[str, Sequence[str]]  # field name -> submitted values (MultiDict.to_dict(flat=False))
@@ -333,7 +335,7 @@ class ItemType:
         raise NotImplementedError
 
     def gold_view(self, content: Mapping) -> dict[str, Any]:
-        """The gold key and explanation, for practice feedback and scored results."""
+        """The gold key and explanation, for feedback where the review options allow it."""
         return {"explanation": content["explanation"], "gold": content.get("gold")}
 
     # ---- answers -------------------------------------------------------------------------
@@ -468,6 +470,26 @@ class ItemType:
         total = sum(counts.values())
         return {points: n / total for points, n in sorted(counts.items())}
 
+    # ---- shortcuts -------------------------------------------------------------------------
+    def shortcuts(self, content: Mapping, presentation: Mapping) -> dict[str, dict[str, Any]]:
+        """Named answers a test-taker could give without reading the item carefully ("the
+        first response, much better", "every dimension at the top of the scale"), built from
+        what the applicant is shown (``public_view`` under ``presentation``: display order and
+        text), never from the gold key.
+
+        Answers are raw, as ``parse_answer`` accepts them, with written parts (justification,
+        corrections, rewrite text) left out: written grades are modelled separately. ``{}``
+        when the type has no keyed part. ``assess.items.shortcuts`` grades them.
+        """
+        return {}
+
+    def presentations(self, content: Mapping) -> list[dict[str, Any]]:
+        """The presentations an applicant may be shown, each equally likely (or, when there
+        are too many orders to list, a set in which every id is at every position equally
+        often: see ``display_orders``), to average what a shortcut earns over them. Types
+        whose ``presentation`` draws a random order override this."""
+        return [self.presentation(content, random.Random(0))]
+
     # ---- templates -----------------------------------------------------------------------
     @property
     def templates(self) -> dict[str, str]:
@@ -496,6 +518,36 @@ def shuffled(ids: list[str], rng: random.Random) -> list[str]:
     order = list(ids)
     rng.shuffle(order)
     return order
+
+
+MAX_LISTED_ORDERS = 120  # 5 ids; more are represented by a balanced set of orders
+
+
+def display_orders(ids: Sequence[str]) -> list[list[str]]:
+    """The orders ``shuffled`` can give, for averaging over them: all of them (equally likely)
+    up to ``MAX_LISTED_ORDERS``; beyond, every rotation of ``ids`` and of its reverse, so that
+    each id is at each position exactly twice (exact for what depends on one position, such
+    as "pick the first", and close for the rest)."""
+    ids = list(ids)
+    if math.factorial(len(ids)) <= MAX_LISTED_ORDERS:
+        return [list(order) for order in permutations(ids)]
+    backwards = ids[::-1]
+    return [base[i:] + base[:i] for base in (ids, backwards) for i in range(len(ids))]
+
+
+def text_length(text: Any) -> int:
+    """A response's or option's length as an applicant sizes it up: characters of its
+    stripped text (as the bank linter measures length bias)."""
+    return len(str(text or "").strip())
+
+
+def longest(shown: Sequence[Mapping], key: str = "text") -> Mapping:
+    """The longest of the displayed entries; among equally long ones, the first displayed."""
+    return max(shown, key=lambda entry: text_length(entry[key]))  # max keeps the first of ties
+
+
+def shortest(shown: Sequence[Mapping], key: str = "text") -> Mapping:
+    return min(shown, key=lambda entry: text_length(entry[key]))
 
 
 def check_text_answer(field: str, value: Any, *, max_len: int = MAX_TEXT_ANSWER) -> str:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .base import AnswerError, Checker, ItemType, shuffled
+from .base import (AnswerError, Checker, ItemType, display_orders, longest, shortest,
+                   shuffled, text_length)
 from .labels import check_id_list, parse_id_list, subsets
 from .registry import register
 
@@ -110,3 +111,25 @@ class Choice(ItemType):
         # Each checkbox at even odds, but a guesser always ticks something (at most 10
         # options: 1023 answers).
         return ({"selected": selected} for selected in subsets(ids) if selected)
+
+    def presentations(self, content):
+        ids = [o["id"] for o in content["options"]]
+        if not content.get("shuffle", True):
+            return [{"order": ids}]
+        return [{"order": order} for order in display_orders(ids)]
+
+    def shortcuts(self, content, presentation):
+        """Single answer: the first or the last option shown, the longest or the shortest.
+        Multiple answers: every option, the first one shown, or the longer half (the
+        ``len // 2`` longest). Equally long options count in the order shown."""
+        view = self.public_view(content, presentation)
+        shown = view["options"]
+        if not view["multiple"]:
+            picks = {"first": shown[0], "last": shown[-1], "longest": longest(shown),
+                     "shortest": shortest(shown)}
+            return {name: {"selected": [option["id"]]} for name, option in picks.items()}
+        by_length = sorted(shown, key=lambda o: -text_length(o["text"]))
+        half = by_length[:max(1, len(shown) // 2)]
+        return {"all": {"selected": [o["id"] for o in shown]},
+                "first": {"selected": [shown[0]["id"]]},
+                "longest-half": {"selected": [o["id"] for o in half]}}

@@ -155,15 +155,39 @@ class Factcheck(ItemType):
         return ({"labels": dict(zip(ids, labels))}
                 for labels in product(LABELS, repeat=len(ids)))
 
+    def is_complete(self, content, answer) -> bool:
+        """Every claim labelled, and a correction written for each claim labelled false (it
+        is required there). Auto-grading only needs the labels (``fields_complete``)."""
+        if not super().is_complete(content, answer):
+            return False
+        labels, corrections = answer.get("labels") or {}, answer.get("corrections") or {}
+        return all((corrections.get(ident) or "").strip()
+                   for ident, label in labels.items() if label == FALSE)
+
     def own_human_parts(self, content: Mapping, answer: Mapping) -> list[HumanPart]:
+        """A correction goes to graders only where the claim is false in the key, the
+        applicant labelled it false and wrote something. A correction of a claim that is not
+        false makes no task and earns nothing (its wrong label already lost the label's
+        credit); a claim labelled false without a correction scores 0 for it (see
+        ``own_scored_parts``)."""
+        gold = content["gold"]
         labels, corrections = answer.get("labels") or {}, answer.get("corrections") or {}
         return [HumanPart(f"correction:{c['id']}", "correction", corrections[c["id"]],
                           content["correction_rubric"], context={"claim": c["text"]})
                 for c in content["claims"]
-                if labels.get(c["id"]) == FALSE and (corrections.get(c["id"]) or "").strip()]
+                if gold.get(c["id"]) == FALSE and labels.get(c["id"]) == FALSE
+                and (corrections.get(c["id"]) or "").strip()]
 
     def own_scored_parts(self, content: Mapping) -> list[ScoredPart]:
-        """A correction counts for each claim that is in fact false; one written for a true
-        claim is graded but the wrong verdict has already cost its points."""
+        """One correction slot per claim that is false in the key, answered or not: a slot
+        with no task (no correction written, or the claim not labelled false) scores 0 of the
+        rubric's maximum. Claims that are not false have no slot."""
         return [ScoredPart(f"correction:{c['id']}", "correction", content["correction_rubric"])
                 for c in content["claims"] if content["gold"].get(c["id"]) == FALSE]
+
+    def shortcuts(self, content, presentation):
+        """One label for every claim: all supported, all unsupported, all false (with no
+        corrections: written grades are modelled separately)."""
+        view = self.public_view(content, presentation)
+        return {f"all-{label}": {"labels": {c["id"]: label for c in view["claims"]}}
+                for label in view["labels"]}

@@ -149,3 +149,9 @@ class Labels(ItemType):
             return None
         # Ticking none is the answer "none apply".
         return ({"labels": labels} for labels in subsets(ids))
+
+    def shortcuts(self, content, presentation):
+        """Nothing applies (the empty list, as "None of these apply" posts it), every label,
+        and the first label shown only."""
+        shown = [o["id"] for o in self.public_view(content, presentation)["options"]]
+        return {"none": {"labels": []}, "all": {"labels": shown}, "first": {"labels": shown[:1]}}

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .base import AnswerError, Checker, ItemType, shuffled
+from .base import (AnswerError, Checker, ItemType, display_orders, longest, shortest,
+                   shuffled)
 from .registry import register
 
 STRENGTHS = {1: "slightly", 2: "clearly", 3: "much"}
@@ -123,3 +124,24 @@ class Pairwise(ItemType):
         # The form shows the strength buttons beside "about equal" too (which ignores them),
         # so a guesser clicks one of each group: "equal" comes up once in len(choices) tries.
         return ({"choice": c, "strength": s} for c in choices(content) for s in STRENGTHS)
+
+    def presentations(self, content):
+        ids = [r["id"] for r in content["responses"]]
+        return [{"order": order} for order in display_orders(ids)]
+
+    def shortcuts(self, content, presentation):
+        """The first or the last response shown, or the longer or the shorter one, at the
+        strongest strength ("much better"; the longer and shorter also at "slightly"), and
+        "about equal" where the item offers it. Equally long responses: the first shown."""
+        view = self.public_view(content, presentation)
+        shown = view["responses"]
+        strongest, weakest = max(view["strengths"]), min(view["strengths"])
+        picks = {"first": shown[0], "last": shown[-1], "longer": longest(shown),
+                 "shorter": shortest(shown)}
+        answers = {name: {"choice": response["id"], "strength": strongest}
+                   for name, response in picks.items()}
+        for name in ("longer", "shorter"):
+            answers[f"{name}-slightly"] = {"choice": picks[name]["id"], "strength": weakest}
+        if view["allow_equal"]:
+            answers["equal"] = {"choice": EQUAL}
+        return answers

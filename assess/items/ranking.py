@@ -4,7 +4,7 @@ from __future__ import annotations
 from itertools import combinations, permutations
 from typing import Any, Mapping
 
-from .base import Checker, ItemType, _describe
+from .base import Checker, ItemType, _describe, text_length
 from .labels import parse_id_list
 from .pairwise import Pairwise
 from .registry import register
@@ -76,6 +76,7 @@ class Ranking(ItemType):
     # Same responses shape as pairwise: same markdown paths, shuffled display order, view.
     own_markdown_fields = Pairwise.own_markdown_fields
     presentation = Pairwise.presentation
+    presentations = Pairwise.presentations
 
     def own_public_view(self, content, presentation):
         view = Pairwise.own_public_view(self, content, presentation)
@@ -106,3 +107,13 @@ class Ranking(ItemType):
     def answer_space(self, content):
         ids = [r["id"] for r in content["responses"]]  # at most 6: 720 orders
         return ({"order": list(order)} for order in permutations(ids))
+
+    def shortcuts(self, content, presentation):
+        """The order shown, its reverse, and the responses by length, longest or shortest
+        first (equally long ones in the order shown)."""
+        shown = self.public_view(content, presentation)["responses"]
+        displayed = [r["id"] for r in shown]
+        by_length = [r["id"] for r in sorted(shown, key=lambda r: -text_length(r["text"]))]
+        by_brevity = [r["id"] for r in sorted(shown, key=lambda r: text_length(r["text"]))]
+        return {"displayed": {"order": displayed}, "reversed": {"order": displayed[::-1]},
+                "longest-first": {"order": by_length}, "shortest-first": {"order": by_brevity}}

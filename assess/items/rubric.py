@@ -177,3 +177,13 @@ class Rubric(ItemType):
         if prod(map(len, ranges)) > MAX_ANSWER_SPACE:
             return None
         return ({"scores": dict(zip(ids, scores))} for scores in product(*ranges))
+
+    def shortcuts(self, content, presentation):
+        """The same level on every dimension: the top of each scale, the bottom, the middle
+        (rounded down: 3 of 1-5, 2 of 1-4) and one below the top."""
+        dimensions = self.public_view(content, presentation)["dimensions"]
+        levels = {"top": lambda low, high: high, "bottom": lambda low, high: low,
+                  "middle": lambda low, high: (low + high) // 2,
+                  "second-top": lambda low, high: max(low, high - 1)}
+        return {name: {"scores": {d["id"]: level(d["min"], d["max"]) for d in dimensions}}
+                for name, level in levels.items()}

@@ -63,6 +63,11 @@ class AssessmentVersion(db.Model):
     def item_count(self) -> int:
         return sum(section.draw for section in self.sections)
 
+    @property
+    def weights(self) -> dict[str, Any] | None:
+        """The blueprint's part and section weights (None: points are summed as drawn)."""
+        return (self.definition or {}).get("weights")
+
 
 class AssessmentSection(db.Model):
     __tablename__ = "assessment_sections"
@@ -94,6 +99,8 @@ class TierRule(db.Model):
     rank: Mapped[int]  # 1 = lowest
     min_overall: Mapped[float]
     min_skills: Mapped[dict[str, float]] = mapped_column(JSONType)
+    # Minimum shares of score parts ({"keyed": 0.7}): judgment must carry every tier.
+    min_parts: Mapped[dict[str, float] | None] = mapped_column(JSONType)
     requires: Mapped[list[str]] = mapped_column(JSONType)  # "assessment-slug:tier-slug"
     valid_days: Mapped[int | None]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import selectinload
@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import (Assessment, AssessmentSection, AssessmentVersion, Bank, Item, ItemVersion,
                       Rubric, RubricVersion, TierRule)
 from ..rendering import markdown_to_html, render_fields
+from . import ServiceError
 
 
 @dataclass
@@ -59,6 +60,14 @@ def guessing_report(loaded: Loaded, *, seed: int = 0) -> list[str]:
     """Lines for ``banks validate`` on how far random guessing gets in each loaded blueprint,
     computed from the loaded files alone (see ``assess.banks.validity``)."""
     return guess_lines(loaded.assessments, loaded.banks, seed=seed)
+
+
+def strategy_report_lines(loaded: Loaded, *, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Lines for ``banks validate --strict``/``--strategies``: what test-taking strategies
+    reach in each loaded blueprint, and the problems that fail ``--strict``
+    (see ``assess.banks.strategies``)."""
+    from ..banks.strategies import strategy_lines
+    return strategy_lines(loaded.assessments, loaded.banks, seed=seed)
 
 
 def import_paths(paths: Iterable[str | Path], *, now: datetime) -> ImportReport:
@@ -162,6 +171,7 @@ def _import_assessment(spec: AssessmentSpec, now: datetime) -> str:
                         for i, s in enumerate(d["sections"])]
     version.tiers = [TierRule(slug=t["id"], name=t["name"], rank=i + 1,
                               min_overall=t["min_overall"], min_skills=t["min_skills"],
+                              min_parts=t.get("min_parts") or {},
                               requires=t["requires"], valid_days=t["valid_days"])
                      for i, t in enumerate(d["tiers"])]
     assessment.versions.append(version)
@@ -183,14 +193,57 @@ class GuessReport:
     problem: str | None
 
 
+def imported_banks() -> list[_ImportedBank]:
+    """The newest content of every imported bank, as the validity reports read banks."""
+    return [_ImportedBank(bank.slug,
+                          [item.latest.content for item in bank.items if not item.retired],
+                          [rubric.latest.definition for rubric in bank.rubrics])
+            for bank in db.session.scalars(select(Bank).options(
+                selectinload(Bank.items).selectinload(Item.versions),
+                selectinload(Bank.rubrics).selectinload(Rubric.versions)))]
+
+
+@dataclass
+class StrategyPage:
+    slug: str
+    title: str
+    report: Any = None  # core.strategies.Report
+    best: dict[str, str] = field(default_factory=dict)
+    summary: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    not_computed: str | None = None
+
+
+_strategy_cache: dict[tuple, StrategyPage] = {}
+
+
+def strategy_page(slug: str, *, draws: int = 2000) -> StrategyPage:
+    """For the admin page: the strategy report of one assessment on the imported banks
+    (``banks validate --strict`` runs the same on files). Kept per assessment version and
+    bank contents, since it takes seconds."""
+    from ..banks.strategies import strategy_report, summary
+    assessment = db.session.scalar(select(Assessment).where(Assessment.slug == slug))
+    if assessment is None or not assessment.versions:
+        raise ServiceError("No such assessment.", code="not_found", status=404)
+    version = assessment.latest
+    banks = imported_banks()
+    key = (version.id, draws, content_hash([(b.slug, b.items, b.rubrics) for b in banks]))
+    if key not in _strategy_cache:
+        page = StrategyPage(slug, version.title)
+        try:
+            page.report, page.best = strategy_report(version.definition, banks, draws=draws)
+            page.summary = summary(page.report, page.best)
+            page.problems = page.report.problems()
+        except NotComputable as exc:
+            page.not_computed = str(exc)
+        _strategy_cache.clear()  # one at a time is enough for an admin page
+        _strategy_cache[key] = page
+    return _strategy_cache[key]
+
+
 def guessing_reports(*, seed: int = 0, samples: int = DEFAULT_SAMPLES) -> list[GuessReport]:
     """For the admin page: each assessment's random-guess odds on the imported banks."""
-    banks = [_ImportedBank(bank.slug,
-                           [item.latest.content for item in bank.items if not item.retired],
-                           [rubric.latest.definition for rubric in bank.rubrics])
-             for bank in db.session.scalars(select(Bank).options(
-                 selectinload(Bank.items).selectinload(Item.versions),
-                 selectinload(Bank.rubrics).selectinload(Rubric.versions)))]
+    banks = imported_banks()
     reports = []
     for assessment in db.session.scalars(
             select(Assessment).where(Assessment.retired.is_(False)).order_by(Assessment.slug)
@@ -212,3 +265,11 @@ def lint_report(loaded: Loaded) -> list:
     ``banks validate``, each printable as ``<file>:<line>: <bank>/<item>: <message>``."""
     from ..banks.lint import lint
     return lint(loaded)
+
+
+def shortcut_report(loaded: Loaded) -> list[str]:
+    """For ``banks validate``: per loaded blueprint, each item type's best shortcut (an answer
+    given without reading) against random answering, as shares of the type's keyed credit in
+    the draw-weighted pool (``assess.banks.lint.shortcut_lines``). Empty without blueprints."""
+    from ..banks.lint import shortcut_lines
+    return shortcut_lines(loaded)

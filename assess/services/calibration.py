@@ -6,10 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..core.agreement import krippendorff_alpha
-from ..core.calibration import Standing, TaskPair, standing
+from ..core.calibration import DEVIATION_LIMIT, KAPPA_FLOOR, Standing, TaskPair, standing
 from ..extensions import db
 from ..models import Grade, GradingTask, Item, ItemVersion, Response, User
 from . import ServiceError
@@ -49,6 +50,10 @@ class CalibrationReport:
     alpha: float | None  # interval alpha over every double-marked task
     double_marked: int
     references: int
+    min_marks: int  # compared marks before a grader can be flagged
+    confidence: float  # of the intervals shown
+    kappa_floor: float = KAPPA_FLOOR
+    deviation_limit: float = DEVIATION_LIMIT
 
 
 def report() -> CalibrationReport:
@@ -79,12 +84,16 @@ def report() -> CalibrationReport:
     grader_ids = sorted({g.grader_id for g in grades if g.kind == "independent"})
     names = dict(db.session.execute(select(User.id, User.name)
                                     .where(User.id.in_(grader_ids))).all())
+    min_marks = int(current_app.config["GRADING_DRIFT_MIN_MARKS"])
+    confidence = float(current_app.config["GRADING_DRIFT_CONFIDENCE"])
     rows = [GraderRow(g, names.get(g, str(g)),
-                      standing(g, reference_pairs.get(g, []), peer_pairs.get(g, [])))
+                      standing(g, reference_pairs.get(g, []), peer_pairs.get(g, []),
+                               min_marks=min_marks, confidence=confidence))
             for g in grader_ids]
     rows.sort(key=lambda row: (not row.standing.flagged, row.name))
     return CalibrationReport(rows, krippendorff_alpha(units, level="interval") if units else None,
-                             len(units), sum(t.is_reference for t in tasks.values()))
+                             len(units), sum(t.is_reference for t in tasks.values()),
+                             min_marks, confidence)
 
 
 def _pair(own: Grade, other: Grade, task: GradingTask) -> TaskPair:

@@ -1,7 +1,8 @@
 """Read side of an attempt: what the instructions, item, review and results pages show.
 
-Nothing here writes. Gold keys and explanations leave this module only for a practice
-attempt's checked item or for an attempt that is no longer open.
+Nothing here writes. Gold keys and explanations leave this module only when the
+assessment's review options allow it (``core/review.py``): by default for a practice
+attempt's checked item and finished practice attempt, never for a timed attempt.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any, Mapping
 from sqlalchemy import select
 
 from .. import items as item_types
-from ..core import timing
+from ..core import review, timing
 from ..core.eligibility import Standing
 from ..core.results import ItemOutcome, Summary, summarise
 from ..core.scoring import Share
@@ -62,6 +63,7 @@ class ItemView:
     gold: dict[str, Any] | None = None
     rendered_gold: dict[str, str] | None = None
     human_parts: int = 0
+    checked: bool = False  # a practice item whose answer was checked
 
     @property
     def templates(self) -> dict[str, str]:
@@ -126,6 +128,20 @@ def skill_lines(scored: Any, summary: Summary) -> list[SkillLine]:
     return lines
 
 
+@dataclass(frozen=True)
+class SectionLine:
+    """One section's automatically scored part, in blueprint order."""
+
+    title: str
+    points: float
+    max_points: float
+    items: int
+
+    @property
+    def share(self) -> float | None:
+        return self.points / self.max_points if self.max_points else None
+
+
 @dataclass
 class AttemptPage:
     attempt: Attempt
@@ -137,6 +153,9 @@ class AttemptPage:
     item: ItemView | None = None
     items: list[ItemView] = field(default_factory=list)
     summary: Summary | None = None
+    sections: list[SectionLine] = field(default_factory=list)
+    # What the review options let this page show; nothing until a page sets it.
+    shown: review.Visibility = review.Visibility(False, False, False)
     written: list[WrittenPart] = field(default_factory=list)
     appeal: Any = None
     final: Any = None  # scoring.Breakdown once the attempt is scored
@@ -211,7 +230,29 @@ def _nav(attempt: Attempt) -> list[NavEntry]:
             for r in attempt.responses]
 
 
-def _item_view(response: Response, *, reveal: bool, section: str) -> ItemView:
+def review_options(attempt: Attempt) -> review.ReviewOptions:
+    """The assessment's current review options. Like Moodle's, they apply to past attempts
+    too: a blueprint that stops showing keys hides them from earlier attempts as well."""
+    latest = attempt.assessment.latest
+    return review.of_definition(latest.definition, latest.mode)
+
+
+def visibility(attempt: Attempt, now: datetime, *, checked: bool = False) -> review.Visibility:
+    """What a page may show of ``attempt`` now. ``checked``: a practice item whose answer was
+    checked (its result is final although the attempt is open)."""
+    options = review_options(attempt)
+    practice = attempt.assessment_version.mode == "practice"
+    final = checked or attempt.status == "scored" or (
+        practice and attempt.status not in (OPEN, "void"))
+    closed = False
+    if final and review.AFTER_CLOSE in (options.keys, options.explanations):
+        closed = standing_for(attempt.user_id, attempt.assessment, now).reason == "exhausted"
+    return review.visibility(options, final=final, closed=closed)
+
+
+def _item_view(response: Response, *, shown: review.Visibility | None,
+               section: str) -> ItemView:
+    """``shown``: what the item may carry beyond the applicant's own answer (None: nothing)."""
     version = response.item_version
     content = version.content
     item_type = item_types.get(content["type"])
@@ -221,11 +262,20 @@ def _item_view(response: Response, *, reveal: bool, section: str) -> ItemView:
         rendered=version.rendered, answer=response.answer or {}, revision=response.revision,
         flagged=response.flagged,
         human_parts=len(item_type.human_parts(content, response.answer)))
-    if reveal:
+    if shown is None:
+        return item
+    if shown.per_item_scores:
         item.points, item.max_points = response.auto_points, response.max_points
-        item.grade = response.grade_detail
-        item.gold = item_type.gold_view(content)
-        item.rendered_gold = version.rendered_gold
+    # The full grade detail names the key (claim labels, missed labels, gold scores).
+    item.grade = response.grade_detail if shown.keys else _public_detail(
+        response.grade_detail, scores=shown.per_item_scores)
+    if shown.keys:  # explanations are never shown without the keys (core/review.py)
+        gold = dict(item_type.gold_view(content))
+        rendered_gold = dict(version.rendered_gold or {})
+        if not shown.explanations:
+            gold.pop("explanation", None)
+            rendered_gold.pop("explanation", None)
+        item.gold, item.rendered_gold = gold, rendered_gold
     return item
 
 
@@ -244,8 +294,13 @@ def item_page(attempt: Attempt, position: int, now: datetime, *,
     page = _page(attempt, now)
     response = response_at(attempt, position)
     practice_checked = page.mode == "practice" and response.grade_detail is not None
-    page.item = _item_view(response, reveal=practice_checked or not page.is_open,
+    shown = visibility(attempt, now, checked=practice_checked) \
+        if practice_checked or not page.is_open else None
+    if shown is not None:
+        page.shown = shown
+    page.item = _item_view(response, shown=shown,
                            section=_sections(attempt).get(response.section_slug, ""))
+    page.item.checked = practice_checked
     if echo is not None:
         content = response.item_version.content
         try:
@@ -262,15 +317,15 @@ def review_page(attempt: Attempt, now: datetime) -> AttemptPage:
 
 
 def results_page(attempt: Attempt, now: datetime) -> AttemptPage:
-    """The auto-graded part at once; gold keys only once the attempt is scored (or practice)."""
+    """The auto-graded part at once, per skill and per section; per-item scores, gold keys and
+    explanations as the assessment's review options allow (``core/review.py``)."""
     page = _page(attempt, now)
-    reveal = attempt.status == "scored" or page.mode == "practice"
+    page.shown = visibility(attempt, now)
     titles = _sections(attempt)
     outcomes = []
     for response in attempt.responses:
-        item = _item_view(response, reveal=reveal, section=titles.get(response.section_slug, ""))
-        item.points, item.max_points = response.auto_points, response.max_points
-        item.grade = _public_detail(response.grade_detail) if not reveal else response.grade_detail
+        item = _item_view(response, shown=page.shown,
+                          section=titles.get(response.section_slug, ""))
         page.items.append(item)
         outcomes.append(ItemOutcome(
             position=response.position, skills=tuple(response.item_version.skills),
@@ -278,9 +333,10 @@ def results_page(attempt: Attempt, now: datetime) -> AttemptPage:
             answered=bool((response.grade_detail or {}).get("answered")),
             human_parts=item.human_parts))
     page.summary = summarise(outcomes)
+    page.sections = _section_lines(attempt, titles)
     page.appeal = appeals.appeal_of_attempt(attempt.id)
     if not page.is_practice:  # practice makes no grading tasks: nothing is graded
-        page.written = _written_parts(attempt, page.appeal, now)
+        page.written = _written_parts(attempt, page.appeal, now, keys=page.shown.keys)
     if attempt.status == "scored":
         page.final = scoring.breakdown(attempt, now)
         page.skills = skill_lines(page.final.scored, page.summary)
@@ -288,9 +344,26 @@ def results_page(attempt: Attempt, now: datetime) -> AttemptPage:
     return page
 
 
-def _written_parts(attempt: Attempt, appeal: Any, now: datetime) -> list[WrittenPart]:
+def _section_lines(attempt: Attempt, titles: Mapping[str, str]) -> list[SectionLine]:
+    """The automatically scored points of each section, in blueprint order."""
+    tallies: dict[str, list[float]] = {}
+    for response in attempt.responses:
+        tally = tallies.setdefault(response.section_slug, [0.0, 0.0, 0])
+        tally[0] += response.auto_points or 0.0
+        tally[1] += response.max_points or 0.0
+        tally[2] += 1
+    order = [s.slug for s in attempt.assessment_version.sections]
+    slugs = [s for s in order if s in tallies] + [s for s in tallies if s not in order]
+    return [SectionLine(titles.get(slug, slug), round(tallies[slug][0], 6),
+                        round(tallies[slug][1], 6), int(tallies[slug][2])) for slug in slugs]
+
+
+def _written_parts(attempt: Attempt, appeal: Any, now: datetime, *,
+                   keys: bool = True) -> list[WrittenPart]:
     """Every written part that counts, in question order: graded, with a grader, waiting for
-    one, or left empty (no task was made; it scores 0)."""
+    one, or left empty (no task was made; it scores 0). Without ``keys``, an empty correction
+    is left out: there is one for each claim that is false in the key, so listing them would
+    tell which claims are false."""
     appealed = appeal.task_id if appeal else None
     tasks = {(task.response_id, task.part): task
              for task, _ in appeals.tasks_of_attempt(attempt.id)}
@@ -303,9 +376,12 @@ def _written_parts(attempt: Attempt, appeal: Any, now: datetime) -> list[Written
         for part, kind, counts in [(slot.part, slot.kind, True) for slot in slots] + \
                 [(key[1], tasks[key].kind, False) for key in extra]:
             task = tasks.get((response.id, part))
+            if not keys and not counts:  # "does not count: this claim is not false"
+                continue
             if task is None:
-                parts.append(WrittenPart(None, response.position, kind, 0.0, None,
-                                         state="empty"))
+                if keys or kind != "correction":
+                    parts.append(WrittenPart(None, response.position, kind, 0.0, None,
+                                             state="empty"))
                 continue
             parts.append(WrittenPart(task.id, response.position, task.kind,
                                      task.final_points if task.status == "final" else None,
@@ -322,11 +398,14 @@ def _task_state(task: Any, now: datetime) -> str:
     return "grading" if leased or task.grades_done or task.status != "open" else "waiting"
 
 
-def _public_detail(detail: dict[str, Any] | None) -> dict[str, Any] | None:
-    """What a result may say about an item before the attempt is scored: how well, not why."""
+def _public_detail(detail: dict[str, Any] | None, *,
+                   scores: bool = True) -> dict[str, Any] | None:
+    """What a result may say about an item without its key: how well (unless ``scores`` is
+    False: only whether it was answered), not why."""
     if detail is None:
         return None
-    return {k: detail[k] for k in ("answered", "fraction", "auto") if k in detail}
+    keep = ("answered", "fraction", "auto") if scores else ("answered",)
+    return {k: detail[k] for k in keep if k in detail}
 
 
 def instructions(slug: str, user_id: int, now: datetime) -> Instructions:

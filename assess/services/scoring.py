@@ -69,7 +69,12 @@ def rules_of(attempt: Attempt) -> list[scoring.TierRule]:
 def rule_of(tier) -> scoring.TierRule:
     return scoring.TierRule(tier.slug, tier.name, tier.rank, tier.min_overall,
                             dict(tier.min_skills or {}), tuple(tier.requires or ()),
-                            tier.valid_days)
+                            tier.valid_days, dict(tier.min_parts or {}))
+
+
+def weights_of(version) -> scoring.Weights | None:
+    found = version.weights
+    return scoring.Weights(found["parts"], found.get("sections") or {}) if found else None
 
 
 def ladders() -> dict[str, dict[str, int]]:
@@ -103,7 +108,12 @@ def held_by(user_id: int, *, besides_attempt: int | None = None) -> list[scoring
 
 def breakdown(attempt: Attempt, now: datetime,
               auto: dict[int, tuple[float, float]] | None = None) -> Breakdown:
-    return _decided(attempt, scoring.score(item_scores(attempt, auto)), now)
+    return _decided(attempt, scored_of(attempt, auto), now)
+
+
+def scored_of(attempt: Attempt, auto: dict[int, tuple[float, float]] | None = None
+              ) -> scoring.Scored:
+    return scoring.score(item_scores(attempt, auto), weights_of(attempt.assessment_version))
 
 
 def _decided(attempt: Attempt, scored: scoring.Scored, now: datetime) -> Breakdown:
@@ -122,7 +132,7 @@ def score_attempt(attempt: Attempt, now: datetime, *, reason: str = "scored",
     or always when ``always_log`` (an appeal decision is recorded even if it changes nothing)."""
     if attempt.assessment_version.mode != "timed" or attempt.status in ("in_progress", "void"):
         return None
-    scored = scoring.score(item_scores(attempt))
+    scored = scored_of(attempt)
     if scored.pending:  # the usual case after a grade: no tier work until the last one
         attempt.status = "awaiting_grading"
         return None
@@ -160,7 +170,7 @@ def recorded(attempt: Attempt) -> tuple[scoring.TierRule, scoring.Scored] | None
     """The tier the attempt was scored at, with its scores: what its certificate states."""
     for tier in attempt.assessment_version.tiers:
         if tier.slug == attempt.tier_slug:
-            return rule_of(tier), scoring.score(item_scores(attempt))
+            return rule_of(tier), scored_of(attempt)
     return None
 
 

@@ -22,7 +22,10 @@ def test_references_are_served_unmarked_and_measure_drift(app, make_user, login,
     from assess.extensions import db
     from assess.models import GradingTask
     from assess.services import calibration, grading
-    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    # Three references are far too few to flag anyone by default; here they may, and the
+    # newcomer's marks are so far off that even three make the interval clear.
+    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0,
+                      GRADING_DRIFT_MIN_MARKS=3)
     finished_attempts(app, make_user, 1)
     first = make_user("first@example.org", "grader")
     lead = make_user("lead@example.org", "lead")
@@ -63,7 +66,7 @@ def test_references_are_served_unmarked_and_measure_drift(app, make_user, login,
 def test_peer_agreement_and_alpha_from_double_marks(app, make_user, imported):
     from assess.services import calibration
     app.config.update(GRADING_DOUBLE_SHARE=1.0, GRADING_CALIBRATION_RATE=0.0,
-                      GRADING_ADJUDICATION_THRESHOLD=1.0)
+                      GRADING_ADJUDICATION_THRESHOLD=1.0, GRADING_DRIFT_MIN_MARKS=3)
     finished_attempts(app, make_user, 1)
     a, b = make_user("a@example.org", "grader"), make_user("b@example.org", "grader")
     _grade_everything(app, a)  # every level at the top
@@ -88,3 +91,40 @@ def test_only_final_tasks_become_references(app, make_user, imported):
         with pytest.raises(ServiceError) as refused:
             calibration.mark_reference(task_id, lead, FIXED_NOW)
         assert refused.value.code == "not_final"
+
+
+def test_nine_tasks_with_seven_exact_agreements_flag_nobody(app, make_user, login, imported):
+    """Two graders double-mark nine tasks and agree exactly on seven. κ over criterion levels
+    is 0.17, under the 0.40 floor, and both used to be flagged as drifting; nine marks say
+    nothing yet, and the interval shows why."""
+    from assess.services import calibration, grading
+    app.config.update(GRADING_DOUBLE_SHARE=1.0, GRADING_CALIBRATION_RATE=0.0,
+                      GRADING_ADJUDICATION_THRESHOLD=1.0)
+    finished_attempts(app, make_user, 2)
+    a, b = make_user("a@example.org", "grader"), make_user("b@example.org", "grader")
+    _grade_everything(app, a)
+    with app.app_context():
+        task_id = grading.claim_next(b, FIXED_NOW)
+        for n in range(1, 10):  # b marks nine of a's tasks, two of them at the bottom
+            levels = bottom_levels if n in (3, 6) else top_levels
+            task_id = grading.submit_grade(task_id, b, levels(app, task_id), "", FIXED_NOW)
+        report = calibration.report()
+    rows = {row.grader_id: row.standing for row in report.graders}
+    for grader in (a, b):
+        peer = rows[grader].peer
+        assert (peer.tasks, peer.exact) == (9, 7)
+        assert peer.kappa < 0.4 and peer.kappa_interval.low < 0.4 < peer.kappa_interval.high
+        assert not rows[grader].flagged
+    # Even with the minimum lowered to nine, the interval straddles the floor: no flag.
+    app.config["GRADING_DRIFT_MIN_MARKS"] = 9
+    with app.app_context():
+        assert not any(row.standing.flagged for row in calibration.report().graders)
+    app.config["GRADING_DRIFT_MIN_MARKS"] = 30
+
+    page = login("lead@example.org", role="lead").get("/grading/calibration").text
+    assert "Drifting:" not in page
+    assert page.count("Not enough marks yet (9 of 30 peer comparisons, 0 of 30 references)") == 2
+    assert page.count("7 exact (78%; 95%: 45% to 94%)") == 2  # Wilson, 7 of 9
+    low, high = rows[a].peer.kappa_interval.low, rows[a].peer.kappa_interval.high
+    assert f"{rows[a].kappa_peers:.2f}<br><small class=\"muted\">95%: {low:.2f} to {high:.2f}" \
+        in page

@@ -129,6 +129,24 @@ def test_kappa_unused_levels_of_the_scale_count_for_weights(weights, with_scale,
     assert cohen_kappa(HALF_A, HALF_B, weights=weights) == pytest.approx(without_scale, abs=1e-9)
 
 
+@pytest.mark.parametrize("weights, expected", [
+    (None, 0.423076923076923),
+    ("linear", 0.6797153024911032),
+    ("quadratic", 0.8580441640378549),
+])
+def test_kappa_from_counts_is_kappa_on_the_pairs_spelled_out(weights, expected):
+    from collections import Counter
+    counts = Counter(zip(RUBRIC_A, RUBRIC_B))
+    assert agreement.kappa_from_counts(counts, categories=[0, 1, 2, 3, 4], weights=weights) \
+        == pytest.approx(expected, abs=1e-9)
+    doubled = {pair: 2 * n for pair, n in counts.items()}  # the same shares, twice the items
+    assert agreement.kappa_from_counts(doubled, categories=[0, 1, 2, 3, 4], weights=weights) \
+        == pytest.approx(expected, abs=1e-9)
+    assert agreement.kappa_from_counts({}, categories=[0, 1], weights=weights) is None
+    with pytest.raises(ValueError):
+        agreement.kappa_from_counts({(0, 9): 1}, categories=[0, 1], weights=weights)
+
+
 # --------------------------------------------------------------------------------------------
 # Cohen's kappa: edge cases
 # --------------------------------------------------------------------------------------------

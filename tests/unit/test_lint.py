@@ -9,8 +9,9 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from assess.banks.lint import (Finding, binomial_two_sided, display_references, lint,
-                               normalise, shingles)
+from assess.banks.lint import (Finding, binomial_two_sided, blueprint_shortcuts,
+                               display_references, lint, normalise, order_key, ordered,
+                               shingles, shortcut_lines)
 from assess.banks.loader import find_files, load
 from helpers import SHIPPED_BANKS
 
@@ -318,7 +319,8 @@ def test_ordinary_prose_is_not_mistaken_for_letters(tmp_path):
     items = [pairwise("pw-1", explanation=prose), pairwise("pw-2", gold_first=False),
              choice("c1", 1, explanation="Option B, the second option, is the one that adds "
                                          "interest on interest.", shuffle=False)]
-    assert run(tmp_path, bank("prose", items)) == []
+    # (Its word options are not in a natural order: that is the unshuffled-choice rule's.)
+    assert [f for f in run(tmp_path, bank("prose", items)) if f.rule == "explanation"] == []
 
 
 def test_display_references_on_their_own():
@@ -415,3 +417,291 @@ def test_a_mix_of_strengths_passes(tmp_path):
              for k in range(7)]
     assert not [f for f in run(tmp_path, bank("mixed", items))
                 if f.rule == "strength-balance"]
+
+
+# ------------------------------------------------------------------ 7. choice key length
+
+def sized_choice(ident, lengths, gold_index, multiple=False, shuffle=True):
+    """Options whose stripped texts are exactly ``lengths`` characters long."""
+    texts = []
+    for k, n in enumerate(lengths):
+        head = f"{ident}o{k}"
+        texts.append((head + " " + "x" * n)[:n] if n > len(head) + 1 else head[:n])
+    options = "".join(f"\n      - {{id: o{k}, text: \"{t}\"}}" for k, t in enumerate(texts))
+    gold = [f"o{k}" for k in range(len(lengths))][:2] if multiple else [f"o{gold_index}"]
+    return f"""
+  - id: {ident}
+    type: choice
+    prompt: {words(ident)}
+    multiple: {str(multiple).lower()}
+    shuffle: {str(shuffle).lower()}
+    options:{options}
+    gold: {json.dumps(gold)}
+    explanation: {GOOD}
+"""
+
+
+def test_choice_key_strictly_longest_too_often(tmp_path):
+    items = [sized_choice(f"cl-{i}", (20, 30, 40, 50)[i % 4:] + (20, 30, 40, 50)[:i % 4],
+                          (3 - i % 4) % 4) for i in range(4)]
+    (finding,) = run(tmp_path, bank("long", items))
+    assert finding.rule == "choice-length"
+    assert finding.message.startswith(
+        "choice: the correct option is the strictly longest one in 4 of 4 items (100%; chance "
+        "25%, expected 1.0; p=0.004), so picking the longest option pays")
+    assert finding.items == ("cl-0", "cl-1", "cl-2", "cl-3")
+
+
+def test_choice_key_strictly_shortest_is_tested_separately(tmp_path):
+    items = [sized_choice(f"cs-{i}", (20, 30, 40, 50), 0) for i in range(3)]
+    findings = [f for f in run(tmp_path, bank("short", items)) if f.rule == "choice-length"]
+    assert [f.message.split(",")[0] for f in findings] == [
+        "choice: the correct option is the strictly shortest one in 3 of 3 items (100%; chance "
+        "25%"]
+    assert "p=0.016" in findings[0].message
+
+
+def test_choice_length_ties_and_balanced_keys_pass(tmp_path):
+    # The key ties for longest (and for shortest): never a hit, and no strict hits at all.
+    tied = [sized_choice(f"ct-{i}", (50, 50, 20, 20), i % 2) for i in range(4)]
+    # The key is the longest once in four: as chance has it.
+    rotated = [sized_choice(f"cr-{i}", (20, 30, 40, 50), i) for i in range(4)]
+    multiple = [sized_choice(f"cm-{i}", (20, 30, 40, 50), 3, multiple=True) for i in range(4)]
+    assert [f for f in run(tmp_path, bank("fine", tied + rotated + multiple))
+            if f.rule == "choice-length"] == []
+
+
+def test_two_of_two_longest_is_not_enough(tmp_path):
+    items = [sized_choice(f"c2-{i}", (20, 30, 40, 50), 3) for i in range(2)]
+    assert run(tmp_path, bank("few", items)) == []
+
+
+# ------------------------------------------------------------------ 8. unshuffled choice
+
+def fixed_choice(ident, texts, gold_index=0):
+    options = "".join(f"\n      - {{id: o{k}, text: {json.dumps(t)}}}" for k, t in enumerate(texts))
+    return f"""
+  - id: {ident}
+    type: choice
+    prompt: {words(ident)}
+    shuffle: false
+    options:{options}
+    gold: [o{gold_index}]
+    explanation: {GOOD}
+"""
+
+
+@pytest.mark.parametrize("texts", [
+    ["$1,050.00", "$1,100.00", "$1,102.50", "$1,157.63"],
+    ["6.50%", "6.18%", "6.00%"],
+    ["Two years", "Four years", "Six years", "Ten years"],
+    ["1 March 2024", "15 March 2024", "2 April 2024"],
+    ["2023-12-31", "2024-01-01", "2024-06-30"],
+    ["Never", "Sometimes", "Often", "Always"],
+    ["1/4", "1/2", "3/4"],
+    ["the first dose", "the second dose", "the third dose"],
+])
+def test_unshuffled_options_in_a_natural_order_pass(tmp_path, texts):
+    assert run(tmp_path, bank("ordered", [fixed_choice("fx-1", texts)])) == []
+
+
+@pytest.mark.parametrize("texts", [
+    ["4 g, the adult maximum", "6 g, above it", "8 g, twice it", "2 g, well within it"],
+    ["Yes", "No"],
+    ["Refuse the request", "Answer it with a warning", "Answer it plainly"],
+    ["3 apples", "Never", "5 apples"],
+    ["5 mg", "5 mg", "5 mg"],
+])
+def test_unshuffled_options_in_no_natural_order_are_flagged(tmp_path, texts):
+    text = bank("fixed", [fixed_choice("fx-1", texts, gold_index=1)])
+    (finding,) = [f for f in run(tmp_path, text) if f.rule == "unshuffled-choice"]
+    assert finding.items == ("fx-1",)
+    assert f"the {len(texts)} options are not in a natural order" in finding.message
+    assert f"(position 2 of {len(texts)})" in finding.message
+    lines = textwrap.dedent(text).splitlines()
+    assert lines[finding.line - 1].strip() == "shuffle: false"
+
+
+def test_order_keys():
+    assert order_key("**$1,102.50** after two years") == ("number", 1102.5)
+    assert order_key("About 39 mg/dL") == ("number", 39.0)
+    assert order_key("March 2024") == ("date", (2024, 3, 0))
+    assert order_key("Twelve weeks") == ("number", 12.0)
+    assert order_key("It depends") is None
+    assert ordered(["1", "2", "2", "3"]) and ordered(["c: 3", "b: 2", "a: 1"])
+    assert not ordered(["1", "3", "2"]) and not ordered(["7", "7"]) and not ordered(["1"])
+
+
+# ------------------------------------------------------------------ 9-12. constant answers
+
+def rubric_item(ident, golds, scale=(1, 5)):
+    dims = "".join(f"\n      - {{id: d{k}, label: Dimension {k}, min: {scale[0]}, max: {scale[1]}}}"
+                   for k in range(len(golds)))
+    gold = ", ".join(f"d{k}: {g}" for k, g in enumerate(golds))
+    return f"""
+  - id: {ident}
+    type: rubric
+    prompt: {words(ident)}
+    response: {words(ident + 'r')}
+    dimensions:{dims}
+    gold: {{{gold}}}
+    explanation: {GOOD}
+"""
+
+
+def labels_item(ident, gold, n=4):
+    options = "".join(f"\n      - {{id: l{k}, text: Label {k}}}" for k in range(n))
+    return f"""
+  - id: {ident}
+    type: labels
+    prompt: {words(ident)}
+    response: {words(ident + 'r')}
+    options:{options}
+    gold: {json.dumps(gold)}
+    explanation: {GOOD}
+"""
+
+
+def factcheck_item(ident, golds):
+    claims = [f"Claim {ident} {k}." for k in range(len(golds))]
+    listed = "".join(f"\n      - {{id: c{k}, text: {json.dumps(c)}}}" for k, c in enumerate(claims))
+    gold = ", ".join(f'c{k}: "{g}"' for k, g in enumerate(golds))
+    return f"""
+  - id: {ident}
+    type: factcheck
+    prompt: {words(ident)}
+    response: {json.dumps(words(ident + 'r') + ' ' + ' '.join(claims))}
+    claims:{listed}
+    gold: {{{gold}}}
+    correction_rubric: why
+    explanation: {GOOD}
+"""
+
+
+def test_rubric_gold_levels_in_the_middle_are_flagged(tmp_path):
+    items = [rubric_item(f"ru-{i}", (3, 3)) for i in range(3)]
+    (finding,) = run(tmp_path, bank("middling", items))
+    assert finding.rule == "rubric-balance" and finding.items == ("ru-0", "ru-1", "ru-2")
+    # Always 3 is exact everywhere; a random score of 1-5 earns 1/5 + 2/5 x 0.5 = 0.40.
+    assert ("scoring every dimension at the middle of its scale ('middle') earns 1.00 of the "
+            "keyed credit across its 3 items, chance 0.40 (+0.60, more than 0.10)"
+            in finding.message)
+
+
+def test_rubric_gold_levels_spread_over_the_scale_pass(tmp_path):
+    # Golds 1..5: the best constant (2 or 3) earns 0.40 against chance 0.36.
+    items = [rubric_item(f"rs-{g}", (g,)) for g in range(1, 6)]
+    assert run(tmp_path, bank("spread", items)) == []
+    # Two items are too few to call a pattern.
+    assert run(tmp_path, bank("two", [rubric_item(f"rt-{i}", (5, 5)) for i in range(2)])) == []
+
+
+def test_rubric_top_heavy_keys_name_the_top_level(tmp_path):
+    items = [rubric_item(f"rh-{i}", (5, 4)) for i in range(3)] + [rubric_item("rh-3", (2, 1))]
+    (finding,) = run(tmp_path, bank("top", items))
+    assert "at the top of its scale ('top')" in finding.message
+    assert finding.items == ("rh-0", "rh-1", "rh-2")  # rh-3 earns nothing from "top"
+
+
+def test_too_many_empty_label_sets_are_flagged(tmp_path):
+    items = [labels_item(f"lb-{i}", [] if i < 2 else [f"l{i}"]) for i in range(4)]
+    (finding,) = run(tmp_path, bank("empty", items))
+    assert finding.rule == "labels-none" and finding.items == ("lb-0", "lb-1")
+    assert finding.message.startswith(
+        "labels: 2 of 4 items (50%) have an empty gold set (at most 25%), so ticking nothing "
+        "earns 0.50 of the keyed credit, chance ")
+    one_in_four = [labels_item(f"lc-{i}", [] if i < 1 else [f"l{i}"]) for i in range(4)]
+    assert run(tmp_path, bank("some", one_in_four)) == []
+
+
+def test_select_all_paying_is_flagged(tmp_path):
+    items = [labels_item(f"la-{i}", ["l0", "l1", "l2"]) for i in range(3)]
+    (finding,) = run(tmp_path, bank("everything", items))
+    assert finding.rule == "labels-all" and finding.items == ("la-0", "la-1", "la-2")
+    assert finding.message.startswith("labels: ticking every label earns 0.75 of the keyed "
+                                      "credit across its 3 items, chance ")
+
+
+def test_one_fact_check_label_keying_most_claims_is_flagged(tmp_path):
+    items = [factcheck_item(f"fc-{i}", ["supported", "supported", "false"]) for i in range(3)]
+    (finding,) = run(tmp_path, bank("supported", items))
+    assert finding.rule == "factcheck-constant"
+    assert ("labelling every claim “supported” earns 0.67 of the claim credit across its 3 "
+            "items, chance 0.33 (+0.33, more than 0.10)" in finding.message)
+    balanced = [factcheck_item(f"fb-{i}", ["supported", "unsupported", "false"])
+                for i in range(3)]
+    assert run(tmp_path, bank("balanced", balanced)) == []
+
+
+# ------------------------------------------------------------------ 13. blueprints
+
+def blueprint(slug, sections):
+    listed = "".join(f"\n  - {{id: {sid}, draw: {draw}, from: {{banks: [{bank_slug}], "
+                     f"items: [{', '.join(ids)}]}}}}" for sid, draw, bank_slug, ids in sections)
+    return f"""assessment: {slug}
+title: {slug.title()}
+domain: general
+mode: practice
+instructions: Go.
+sections:{listed}
+"""
+
+
+def test_a_blueprint_whose_pool_pays_the_longest_option_is_flagged(tmp_path):
+    items = [sized_choice(f"bl-{i}", (20, 30, 40, 50), 3) for i in range(2)]
+    text = bank("mcq", items)
+    plan = blueprint("quiz", [("guidelines", 1, "mcq", ["bl-0", "bl-1"])])
+    findings = run(tmp_path, text, plan)
+    (finding,) = [f for f in findings if f.rule == "blueprint-shortcut"]
+    assert finding.file.endswith("bank1.yaml") and finding.bank == "quiz"
+    assert finding.items == ("section:guidelines", "mcq/bl-0", "mcq/bl-1")
+    assert finding.line == 7  # the section's line in the blueprint
+    assert finding.message == (
+        "choice: 'longest' earns 1.00 of the keyed credit in the draw-weighted pool of "
+        "section(s) guidelines, chance 0.25 (+0.75, more than 0.15): mcq/bl-0, mcq/bl-1")
+
+
+def test_blueprint_pools_are_weighted_by_the_chance_of_a_draw(tmp_path):
+    rotated = [sized_choice(f"bw-{i}", (20, 30, 40, 50), i) for i in range(4)]
+    leaky = [sized_choice("bw-x", (20, 30, 40, 50), 3)]
+    plan = blueprint("mixed", [("fair", 1, "pool", [f"bw-{i}" for i in range(4)]),
+                               ("leaky", 1, "pool", ["bw-x"])])
+    for i, text in enumerate([bank("pool", rotated + leaky), plan]):
+        (tmp_path / f"f{i}.yaml").write_text(textwrap.dedent(text))
+    loaded = load([tmp_path])
+    assert loaded.errors == []
+    (report,) = blueprint_shortcuts(loaded.assessments, loaded.banks)
+    (row,) = report.rows
+    # fair: 4 items at 1/4 each, longest right on one; leaky: 1 item drawn for sure, right.
+    # (1/4 x 1 + 1 x 1) / (4 x 1/4 + 1) = 0.625.
+    assert (row.type, row.strategy, row.credit, row.chance) == ("choice", "longest", 0.625, 0.25)
+    assert row.sections == ("fair", "leaky") and row.items[0] == "pool/bw-x"
+    assert row.flagged
+    lines = shortcut_lines(loaded)
+    assert lines[1] == ("  mixed: choice — 'longest' earns 0.62 of the keyed credit, chance "
+                        "0.25 (+0.38: lint)")
+
+
+def test_a_balanced_blueprint_has_a_table_but_no_finding(tmp_path):
+    rotated = [sized_choice(f"bb-{i}", (20, 30, 40, 50), i) for i in range(4)]
+    pairs = [pairwise(f"bp-{i}", gold_first=i % 2 == 0, better=200 + 150 * (i % 2),
+                      worse=350 - 150 * (i % 2)) for i in range(4)]
+    plan = blueprint("fair", [("mcq", 2, "even", [f"bb-{i}" for i in range(4)]),
+                              ("pairs", 2, "even", [f"bp-{i}" for i in range(4)])])
+    assert [f for f in run(tmp_path, bank("even", rotated + pairs), plan)
+            if f.rule == "blueprint-shortcut"] == []
+    loaded = load([tmp_path / "bank0.yaml", tmp_path / "bank1.yaml"])
+    lines = shortcut_lines(loaded)
+    assert lines[0].startswith("Shortcuts: the best answer given without reading")
+    assert [line.split(" — ")[0] for line in lines[1:]] == ["  fair: choice", "  fair: pairwise"]
+    assert not any("lint" in line for line in lines[1:])
+
+
+def test_blueprints_whose_banks_are_not_at_hand_get_a_note():
+    spec = SimpleNamespace(slug="elsewhere", file="x.yaml", definition={
+        "sections": [{"id": "s", "draw": 1, "from": {"banks": ["gone"]}}]})
+    (report,) = blueprint_shortcuts([spec], [])
+    assert report.rows == () and "gone" in report.problem
+    lines = shortcut_lines(SimpleNamespace(banks=[], assessments=[spec]))
+    assert lines[1].startswith("  note: elsewhere: shortcuts not computed: ")
+    assert shortcut_lines(SimpleNamespace(banks=[])) == []

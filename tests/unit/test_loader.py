@@ -135,3 +135,59 @@ def test_blueprint_of_a_broken_bank_says_so(tmp_path):
     write(tmp_path, "bank.yaml", BANK.replace("gold: [a]", "gold: [c]"))
     write(tmp_path, "test.yaml", BLUEPRINT)
     assert any("has errors" in m for m in messages(load([tmp_path])))
+
+
+# ---- review options ----------------------------------------------------------------------------
+
+def review_errors(tmp_path, review, *, extra=""):
+    write(tmp_path, "bank.yaml", BANK)
+    path = write(tmp_path, "test.yaml", BLUEPRINT + extra + f"review: {review}\n")
+    result = load([tmp_path])
+    return result, [(e.file, e.field, e.message) for e in result.errors], str(path)
+
+
+def test_review_options_are_normalised_and_absent_ones_keep_the_definition_unchanged(tmp_path):
+    result, errors, _ = review_errors(tmp_path, "{keys: after_close}",
+                                      extra="attempts_allowed: 2\n")
+    assert errors == []
+    assert result.assessments[0].definition["review"] == {
+        "keys": "after_close", "explanations": "after_close", "per_item_scores": True}
+    result, errors, _ = review_errors(tmp_path, "{keys: immediately, explanations: never, "
+                                                "per_item_scores: false}")
+    assert errors == [] and result.assessments[0].definition["review"] == {
+        "keys": "immediately", "explanations": "never", "per_item_scores": False}
+    write(tmp_path, "test.yaml", BLUEPRINT)  # no review: the mode's defaults apply when read
+    assert "review" not in load([tmp_path]).assessments[0].definition
+
+
+def test_review_values_are_checked_with_file_and_field(tmp_path):
+    _, errors, path = review_errors(tmp_path, "{keys: soon, colour: red, per_item_scores: 1}")
+    assert {(f, field) for f, field, _ in errors} == {
+        (path, "review.keys"), (path, "review.colour"), (path, "review.per_item_scores")}
+    messages_by_field = {field: message for _, field, message in errors}
+    assert "expected one of 'immediately', 'after_close', 'never'" in \
+        messages_by_field["review.keys"]
+    assert "is not a review option" in messages_by_field["review.colour"]
+    assert "true or false" in messages_by_field["review.per_item_scores"]
+    _, errors, _ = review_errors(tmp_path, "[never]")
+    assert [(field, message) for _, field, message in errors] == [
+        ("review", "expected a mapping, got a list")]
+
+
+def test_explanations_cannot_be_shown_before_the_keys(tmp_path):
+    _, errors, path = review_errors(tmp_path, "{keys: never, explanations: immediately}")
+    [(file, field, message)] = errors
+    assert (file, field) == (path, "review.explanations")
+    assert "cannot be shown earlier than the keys" in message
+
+
+def test_after_close_needs_a_limit_on_attempts(tmp_path):
+    _, errors, path = review_errors(tmp_path, "{keys: after_close}",
+                                    extra="attempts_allowed: 0\n")
+    [(file, field, message)] = errors
+    assert (file, field) == (path, "review.keys") and "attempts_allowed is 0" in message
+
+
+def test_a_review_error_stops_the_import(tmp_path):
+    result, errors, _ = review_errors(tmp_path, "{keys: sometimes}")
+    assert errors  # import_paths refuses any load with errors; nothing is imported

@@ -11,7 +11,8 @@ PURE = ([f"assess.core.{m.name}" for m in pkgutil.iter_modules([str(ASSESS / "co
            for m in pkgutil.iter_modules([str(ASSESS / "credentials")])]
         + [f"assess.importers.{m.name}"
            for m in pkgutil.iter_modules([str(ASSESS / "importers")])]
-        + ["assess.items", "assess.banks.loader", "assess.banks.validity", "assess.banks.lint"])
+        + ["assess.items", "assess.items.shortcuts", "assess.banks.loader",
+           "assess.banks.validity", "assess.banks.lint"])
 
 
 def test_pure_layers_import_no_web_or_database_code():

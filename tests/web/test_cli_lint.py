@@ -73,3 +73,53 @@ def test_the_starter_bank_lints_clean_from_the_cli(runner):
     assert result.exit_code == 0, result.output
     assert "lint:" not in result.output
     assert "No lint findings in 1 bank(s)." in result.output
+
+
+# Two-option items whose key is the longer option, and a blueprint drawing one of them.
+LEAKY = CLEAN.replace("bank: tidy", "bank: leaky") + """
+  - id: q2
+    type: choice
+    prompt: Which statement about an emergency fund is right for most households?
+    options: [{id: a, text: Keep three to six months of essential costs in an easy-access account},
+              {id: b, text: Invest it all in shares}]
+    gold: [a]
+    explanation: An emergency fund must be there when needed, so it is held as cash, not shares.
+"""
+BLUEPRINT = """
+assessment: leaky-quiz
+title: Leaky quiz
+domain: general
+mode: practice
+instructions: Answer every question.
+sections:
+  - id: mcq
+    draw: 1
+    from: {banks: [leaky]}
+"""
+
+
+def test_validate_prints_each_blueprints_shortcut_table(runner, tmp_path):
+    (tmp_path / "leaky.yaml").write_text(LEAKY)
+    (tmp_path / "quiz.yaml").write_text(BLUEPRINT)
+    result = runner.invoke(args=["banks", "validate", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = lines.index("Shortcuts: the best answer given without reading, per item type, as a "
+                        "share of its keyed credit in each blueprint's draw-weighted pool "
+                        "(chance = answering at random):")
+    assert lines[start + 1] == ("  leaky-quiz: choice — 'longest' earns 1.00 of the keyed "
+                                "credit, chance 0.50 (+0.50: lint)")
+    # The table comes after the lint summary, before the guessing odds.
+    assert result.output.index("lint finding(s)") < result.output.index("Shortcuts:")
+    assert result.output.index("Shortcuts:") < result.output.index("Random guessing")
+    path = re.escape(str(tmp_path / "quiz.yaml"))
+    assert any(re.fullmatch(rf"lint: {path}:8: leaky-quiz/section:mcq: choice: 'longest' earns "
+                            rf"1\.00 of the keyed credit in the draw-weighted pool of section\(s\)"
+                            rf" mcq, chance 0\.50 \(\+0\.50, more than 0\.15\): leaky/q1, "
+                            rf"leaky/q2", line) for line in lines), result.output
+
+
+def test_a_bank_without_blueprints_prints_no_shortcut_table(runner, tmp_path):
+    (tmp_path / "tidy.yaml").write_text(CLEAN)
+    result = runner.invoke(args=["banks", "validate", str(tmp_path)])
+    assert result.exit_code == 0 and "Shortcuts:" not in result.output

@@ -88,3 +88,23 @@ def test_make_run_tells_the_app_its_host_and_port(tmp_path):
     calls = log.read_text().splitlines()
     assert "run --host localhost --port 5101 ASSESS_HOST=localhost ASSESS_PORT=5101" in calls
     assert all(call.endswith("ASSESS_HOST=localhost ASSESS_PORT=5101") for call in calls)
+
+
+def test_question_banks_dir_takes_several_folders(tmp_path, monkeypatch):
+    """ASSESS_QUESTION_BANKS_DIR: one folder, several joined with os.pathsep, or a JSON list;
+    QUESTION_BANKS_DIRS is the list every banks command reads."""
+    from assess.app import PROJECT_ROOT, bank_folders
+    monkeypatch.setenv("ASSESS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("ASSESS_QUESTION_BANKS_DIR", raising=False)
+    assert create_app().config["QUESTION_BANKS_DIRS"] == [str(PROJECT_ROOT / "question_banks")]
+    private, public = str(tmp_path / "private"), str(tmp_path / "public")
+    monkeypatch.setenv("ASSESS_QUESTION_BANKS_DIR", f"{private}{os.pathsep}{public}")
+    assert create_app().config["QUESTION_BANKS_DIRS"] == [private, public]
+    monkeypatch.setenv("ASSESS_QUESTION_BANKS_DIR", f'["{private}", "{public}"]')
+    assert create_app().config["QUESTION_BANKS_DIRS"] == [private, public]
+    monkeypatch.setenv("ASSESS_QUESTION_BANKS_DIR", private)
+    assert create_app().config["QUESTION_BANKS_DIRS"] == [private]
+    assert create_app({"QUESTION_BANKS_DIR": [public]}).config["QUESTION_BANKS_DIRS"] == [public]
+    # Empty parts and repeats are dropped; order is kept.
+    assert bank_folders(f"{private}{os.pathsep}{os.pathsep}{public}{os.pathsep}{private}") == \
+        [private, public]

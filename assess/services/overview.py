@@ -1,0 +1,263 @@
+"""An assessment at a glance, for admins: how its scores are distributed against the tier
+cut lines, how many attempts reached each tier, how many got from starting to a certificate,
+and each item's facility against its discrimination (from ``services.analysis``).
+
+The counts come from one grouped query over the assessment's attempts (a subquery labels
+each attempt with its status, whether it was submitted, its score bin, its tier and whether
+it holds a current certificate; the outer query counts each combination), whatever the
+number of attempts. Bins are computed with comparisons, not arithmetic, so that a score
+exactly on a tier's minimum lands in the bin that starts there, as ``core.scoring.reaches``
+decides it."""
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from sqlalchemy import and_, case, exists, func, select
+
+from ..core.scoring import PLACES
+from ..extensions import db
+from ..models import Assessment, AssessmentVersion, Attempt, Certificate, TierRule
+from . import ServiceError
+
+log = logging.getLogger(__name__)
+
+CHART_LIBRARY = "vendor/chart.umd.js"  # under static/, from `make vendor`
+BINS = 20  # 5 percentage points each: every shipped tier minimum falls on an edge
+TABLES = ("distribution", "tiers", "funnel", "items")
+NO_TIER = ""
+
+
+@dataclass(frozen=True)
+class Bin:
+    low: float  # share, inclusive
+    high: float  # share, exclusive (inclusive for the last bin)
+    count: int
+
+    @property
+    def label(self) -> str:
+        closing = "]" if self.high >= 1 else ")"
+        return f"[{self.low * 100:g}%, {self.high * 100:g}%{closing}"
+
+
+@dataclass(frozen=True)
+class TierCount:
+    slug: str  # NO_TIER for scored attempts below every tier
+    name: str
+    rank: int | None
+    min_overall: float | None
+    count: int
+    share: float | None  # of scored attempts
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    label: str
+    count: int
+    share: float | None  # of started attempts
+
+
+@dataclass(frozen=True)
+class ItemPoint:
+    label: str
+    type: str
+    n: int
+    facility: float | None
+    discrimination: float | None
+    flags: tuple[str, ...]
+
+
+@dataclass
+class Overview:
+    slug: str
+    title: str
+    mode: str
+    bins: list[Bin]
+    cut_lines: list[TierCount]  # the latest version's tiers, lowest first
+    tiers: list[TierCount]  # "no tier", then the tiers lowest first
+    funnel: list[Stage]
+    scored: int
+    items: list[ItemPoint] = field(default_factory=list)
+    items_problem: str | None = None  # why there is no item analysis
+    items_attempts: int = 0  # attempts the item analysis is taken over
+
+    def chart_data(self) -> dict[str, Any]:
+        """What ``static/js/charts.js`` draws: the same numbers as the tables."""
+        return {
+            "distribution": {
+                "bins": [{"low": round(b.low * 100, 4), "high": round(b.high * 100, 4),
+                          "label": b.label, "count": b.count} for b in self.bins],
+                "cuts": [{"name": t.name, "at": round(t.min_overall * 100, 4)}
+                         for t in self.cut_lines if t.min_overall is not None],
+            },
+            "tiers": [{"name": t.name, "count": t.count} for t in self.tiers],
+            "funnel": [{"label": s.label, "count": s.count} for s in self.funnel],
+            "items": [{"label": i.label, "facility": _percent(i.facility),
+                       "discrimination": _percent(i.discrimination), "flagged": bool(i.flags)}
+                      for i in self.items
+                      if i.facility is not None and i.discrimination is not None],
+        }
+
+
+def charts_available(static_folder: str | None) -> bool:
+    """Whether Chart.js was installed into static/vendor/ (``make vendor``)."""
+    return bool(static_folder) and (Path(static_folder) / CHART_LIBRARY).is_file()
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 2)
+
+
+def _edges(bins: int) -> list[float]:
+    # i / bins is the nearest double to the decimal edge (0.85 for 17/20), the same value a
+    # tier minimum of 0.85 parses to, rounded as scores are.
+    return [round(i / bins, PLACES) for i in range(bins + 1)]
+
+
+def overview(slug: str, *, with_items: bool = True) -> Overview:
+    assessment = db.session.scalar(select(Assessment).where(Assessment.slug == slug))
+    if assessment is None:
+        raise ServiceError("No such assessment.", code="not_found", status=404)
+    latest = db.session.scalar(
+        select(AssessmentVersion).where(AssessmentVersion.assessment_id == assessment.id)
+        .order_by(AssessmentVersion.version.desc()).limit(1))
+    edges = _edges(BINS)
+    scored = Attempt.status == "scored"
+    # The bin of a scored attempt's score: the highest edge it reaches (a score of exactly 1
+    # goes into the last bin).
+    bin_of = case(*[(and_(scored, Attempt.score >= edges[i]), i)
+                    for i in range(BINS - 1, 0, -1)],
+                  (and_(scored, Attempt.score.is_not(None)), 0), else_=None)
+    certified = exists().where(Certificate.attempt_id == Attempt.id,
+                               Certificate.revoked_at.is_(None),
+                               Certificate.superseded_by_id.is_(None))
+    labelled = select(
+        Attempt.status.label("status"),
+        case((Attempt.submitted_at.is_not(None), 1), else_=0).label("submitted"),
+        bin_of.label("bin"),
+        case((scored, Attempt.tier_slug), else_=None).label("tier"),
+        case((certified, 1), else_=0).label("certified"),
+    ).where(Attempt.assessment_id == assessment.id).subquery()
+    rows = db.session.execute(
+        select(labelled.c.status, labelled.c.submitted, labelled.c.bin, labelled.c.tier,
+               labelled.c.certified, func.count())
+        .group_by(labelled.c.status, labelled.c.submitted, labelled.c.bin, labelled.c.tier,
+                  labelled.c.certified)).all()
+
+    bins = [0] * BINS
+    tier_counts: dict[str, int] = {}
+    started = submitted = scored_count = certified_count = 0
+    for status, was_submitted, bin_index, tier, has_certificate, count in rows:
+        started += count
+        submitted += count if was_submitted else 0
+        certified_count += count if has_certificate else 0
+        if status == "scored":
+            scored_count += count
+            if bin_index is not None:
+                bins[int(bin_index)] += count
+            tier_counts[tier or NO_TIER] = tier_counts.get(tier or NO_TIER, 0) + count
+
+    # Tier names and minimums: the latest version's, then any older version's a past attempt
+    # was scored at.
+    rules: dict[str, tuple[str, int, float, int]] = {}
+    for tier_slug, name, rank, minimum, version in db.session.execute(
+            select(TierRule.slug, TierRule.name, TierRule.rank, TierRule.min_overall,
+                   AssessmentVersion.version)
+            .join(AssessmentVersion, AssessmentVersion.id == TierRule.assessment_version_id)
+            .where(AssessmentVersion.assessment_id == assessment.id)
+            .order_by(AssessmentVersion.version)):
+        rules[tier_slug] = (name, rank, minimum, version)  # newest version wins
+    latest_version = latest.version if latest else None
+
+    def share(count: int, total: int) -> float | None:
+        return count / total if total else None
+
+    cut_lines = sorted((TierCount(s, name, rank, minimum, tier_counts.get(s, 0),
+                                  share(tier_counts.get(s, 0), scored_count))
+                        for s, (name, rank, minimum, version) in rules.items()
+                        if version == latest_version), key=lambda t: (t.rank, t.slug))
+    # Every tier of the current ladder, reached or not, and any older version's tier a past
+    # attempt was scored at; lowest first, after the attempts that reached none.
+    slugs = {t.slug for t in cut_lines} | (set(tier_counts) - {NO_TIER})
+    tiers = [TierCount(NO_TIER, "No tier", None, None, tier_counts.get(NO_TIER, 0),
+                       share(tier_counts.get(NO_TIER, 0), scored_count))]
+    tiers += sorted((TierCount(s, *(rules[s][:3] if s in rules else (s, None, None)),
+                               tier_counts.get(s, 0), share(tier_counts.get(s, 0), scored_count))
+                     for s in slugs), key=lambda t: (t.rank or 0, t.slug))
+
+    funnel = [Stage("started", "Started", started, share(started, started)),
+              Stage("submitted", "Submitted", submitted, share(submitted, started)),
+              Stage("scored", "Scored", scored_count, share(scored_count, started)),
+              Stage("certified", "Certified", certified_count, share(certified_count, started))]
+    result = Overview(slug, latest.title if latest else slug, latest.mode if latest else "",
+                      [Bin(edges[i], edges[i + 1], bins[i]) for i in range(BINS)],
+                      cut_lines, tiers, funnel, scored_count)
+    if with_items:
+        _add_items(result)
+    return result
+
+
+def _add_items(result: Overview) -> None:
+    """Facility and discrimination per item version, from the item analysis (first attempts
+    only, as it advises). The rest of the overview stands without it."""
+    try:
+        from . import analysis
+        report = analysis.item_statistics(result.slug, first_attempts_only=True)
+    except ServiceError as exc:
+        result.items_problem = exc.message
+        return
+    except Exception as exc:  # noqa: BLE001 - one panel failing must not take the page down
+        log.exception("item statistics for %s failed", result.slug)
+        result.items_problem = f"the item analysis failed ({type(exc).__name__})"
+        return
+    result.items_attempts = getattr(report, "attempts", 0)
+    result.items = [ItemPoint(item.label, item.type, item.n, item.facility,
+                              item.discrimination, tuple(item.flags or ()))
+                    for item in report.items]
+
+
+# ---- CSV ---------------------------------------------------------------------------------------
+
+def overview_csv(result: Overview, table: str) -> str:
+    """One table of the overview as CSV: a header row, shares as fractions."""
+    if table not in TABLES:
+        raise ServiceError(f"Unknown table {table!r}; expected one of {', '.join(TABLES)}.",
+                           code="invalid", field="table", status=404)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if table == "distribution":
+        writer.writerow(("from", "to", "label", "count"))
+        writer.writerows(_cells((b.low, b.high, b.label, b.count)) for b in result.bins)
+    elif table == "tiers":
+        writer.writerow(("tier", "name", "rank", "min_overall", "count", "share_of_scored"))
+        writer.writerows(_cells((t.slug, t.name, t.rank, t.min_overall, t.count, t.share))
+                         for t in result.tiers)
+    elif table == "funnel":
+        writer.writerow(("stage", "label", "count", "share_of_started"))
+        writer.writerows(_cells((s.key, s.label, s.count, s.share)) for s in result.funnel)
+    else:
+        writer.writerow(("item", "type", "n", "facility", "discrimination", "flags"))
+        writer.writerows(_cells((i.label, i.type, i.n, i.facility, i.discrimination, i.flags))
+                         for i in result.items)
+    return out.getvalue()
+
+
+def _cells(values: Iterable[Any]) -> list[Any]:
+    return [_cell(v) for v in values]
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(round(value, 6))
+    if isinstance(value, (tuple, list)):
+        value = ";".join(str(v) for v in value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value  # never a formula in a spreadsheet
+    return value
