@@ -10,13 +10,29 @@ CONTEXTS := contexts/build/contexts.json
 INTEROP := interop/node_modules/.package-lock.json
 VENDOR := static/vendor/chart.umd.js
 
-.PHONY: run test install migrate banks demo serve clean contexts interop vendor
+.PHONY: run test install migrate banks demo serve clean contexts interop vendor constraints
 
-$(BIN)/flask: pyproject.toml
+$(BIN)/flask: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(BIN)/flask
+
+# constraints.txt: the exact release of every runtime dependency (the closure of pyproject.toml's
+# `dependencies`), for `pip install -c constraints.txt .` in deployments and `make install`.
+# `make constraints` re-resolves it from the index with pip-compile (pip-tools, in its own venv
+# under .venv/tools), taking the newest releases the ranges allow; run `make test` on the result.
+TOOLS := $(VENV)/tools
+constraints:
+	test -x $(TOOLS)/bin/pip-compile || \
+		{ $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install --quiet pip-tools; }
+	CUSTOM_COMPILE_COMMAND="make constraints" $(TOOLS)/bin/pip-compile --quiet --upgrade \
+		--strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+		--output-file constraints.txt pyproject.toml
+	{ echo "# Exact runtime dependency versions for deployments: pip install -c constraints.txt ."; \
+	  echo "# Refresh with \`make constraints\` (newest releases pyproject.toml's ranges allow),"; \
+	  echo "# then \`make test\` and commit it. Not edited by hand."; cat constraints.txt; \
+	} > constraints.txt.new && mv constraints.txt.new constraints.txt
 
 # JSON-LD contexts for signing and verifying credentials, from the npm registry (needs Node.js).
 $(CONTEXTS): contexts/package.json contexts/package-lock.json contexts/export.mjs

@@ -156,10 +156,36 @@ def _first_attempts_only() -> bool:
 @bp.get("/assessments/<slug>/analysis")
 @role_required("admin")
 def analysis(slug: str):
+    """The test and item statistics; for an analysis of few responses every other table too,
+    otherwise links to the two pages below, which compute theirs when opened."""
     first = _first_attempts_only()
     report = analysis_service.item_statistics(slug, first_attempts_only=first)
-    return render_template("admin/analysis.html", report=report, first=first,
-                           tables=analysis_service.TABLES, flag_labels=analysis_service.FLAGS)
+    shown = analysis_service.OPTIONAL if report.small else analysis_service.MAIN
+    distractors = analysis_service.distractor_analysis(report) if report.small else None
+    return render_template("admin/analysis.html", report=report, first=first, shown=shown,
+                           distractors=distractors, tables=analysis_service.TABLES,
+                           flag_labels=analysis_service.FLAGS)
+
+
+@bp.get("/assessments/<slug>/analysis/details")
+@role_required("admin")
+def analysis_details(slug: str):
+    """Parts, skills and rubric dimensions."""
+    first = _first_attempts_only()
+    report = analysis_service.item_statistics(slug, first_attempts_only=first,
+                                              tables=analysis_service.OPTIONAL)
+    return render_template("admin/analysis_details.html", report=report, first=first,
+                           flag_labels=analysis_service.FLAGS)
+
+
+@bp.get("/assessments/<slug>/analysis/distractors")
+@role_required("admin")
+def analysis_distractors(slug: str):
+    """What was picked against the key, from the answers themselves."""
+    first = _first_attempts_only()
+    report, distractors = analysis_service.distractors(slug, first_attempts_only=first)
+    return render_template("admin/analysis_distractors.html", report=report, first=first,
+                           distractors=distractors, flag_labels=analysis_service.FLAGS)
 
 
 @bp.get("/assessments/<slug>/analysis.csv")

@@ -17,11 +17,16 @@ What is measured
        screening (13 items drawn from 28, with written justifications, corrections and
        rewrites graded by people). Attempts are drawn, answered (right with a probability
        set by ability and item, otherwise a random answer), auto-graded by the item types
-       and their written parts given final grades, then bulk-inserted. Timed:
+       and their written parts given final grades, then bulk-inserted; PostgreSQL is then
+       vacuumed and analysed, as autovacuum would. Timed, in one run: the baseline, one plain
+       query reading each first attempt's responses (what any analysis must read at least);
        ``item_statistics`` computed from the database (first call, which also works out each
-       item's random-guess score once per process; then again without the cache), from the
-       cache, and ``GET /admin/assessments/<slug>/analysis`` as an admin, cold and cached.
-       The target is a page under 1 s.
+       item's random-guess score once per process; the page's tables, the test and its items;
+       every table, of the first attempts and of all), from the cache, and the distractor
+       tables; then, as an admin, ``GET /admin/assessments/<slug>/analysis`` with nothing
+       cached (as after an attempt is scored: the report is computed afresh), cached, and the
+       two pages it links to for an analysis this size (parts, skills and rubric dimensions;
+       distractors). The target is the page under 1 s with nothing cached.
 
 How to read the figures
     seconds  wall-clock time of one call (the best of the repeats for the core); CPU
@@ -301,56 +306,99 @@ def _guess(kind, content, iv_id, spaces, rng) -> dict:
     return dict(rng.choice(spaces[iv_id]))
 
 
-def bench_service(label: str, url: str, attempts: int, folder: Path, rng) -> bool:
+def settle(app, url: str) -> None:
+    """What a live database has after such a load. PostgreSQL's autovacuum would have vacuumed
+    and analysed the new rows (the visibility map that index-only scans need, the planner's
+    statistics): done here, so that it does not happen halfway through the timings. SQLite
+    gathers no statistics by itself and is left as loaded."""
+    if not url.startswith("postgresql"):
+        return
+    from sqlalchemy import text
+
     from assess.extensions import db
+    with app.app_context():
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+        db.engine.dispose()
+
+
+def bench_service(label: str, url: str, attempts: int, folder: Path, rng) -> bool:
+    from sqlalchemy import select
+
+    from assess.extensions import db
+    from assess.models import Attempt, Response
     from assess.services import analysis
 
     app = make_app(url, folder)
     started = time.perf_counter()
     counts = seed(app, attempts, rng)
+    settle(app, url)
     print(f"   {label}: generated {', '.join(f'{v:,} {k}' for k, v in counts.items())} "
           f"in {time.perf_counter() - started:.1f} s")
-    timings = []
+    every = analysis.OPTIONAL
+    timings = []  # (what, wall s, CPU s, count, unit)
+
+    def timed(what: str, call, count, unit: str):
+        begun, ticked = time.perf_counter(), time.process_time()
+        result = call()
+        timings.append((what, time.perf_counter() - begun, time.process_time() - ticked,
+                        count(result), unit))
+        return result
+
     with app.app_context():
+        timed("baseline: one query reading each response's keyed points",
+              lambda: db.session.connection().execute(
+                  select(Response.attempt_id, Response.item_version_id, Response.auto_points)
+                  .join(Attempt, Attempt.id == Response.attempt_id)
+                  .where(Attempt.number == 1, Attempt.status == "scored")).all(),
+              len, "rows")
         for what, call in (
                 ("service, first call (random-guess scores worked out)",
                  lambda: analysis.item_statistics(SLUG, use_cache=False)),
-                ("service, computed again (no cache)",
+                ("service, test and items: the page's (no cache)",
                  lambda: analysis.item_statistics(SLUG, use_cache=False)),
-                ("service, computed and cached", lambda: analysis.item_statistics(SLUG)),
-                ("service, from the cache", lambda: analysis.item_statistics(SLUG)),
-                ("service, all attempts (no cache)",
+                ("service, every table (no cache)",
+                 lambda: analysis.item_statistics(SLUG, use_cache=False, tables=every)),
+                ("service, every table, all attempts (no cache)",
                  lambda: analysis.item_statistics(SLUG, first_attempts_only=False,
-                                                  use_cache=False))):
-            begun, ticked = time.perf_counter(), time.process_time()
-            report = call()
-            timings.append((what, time.perf_counter() - begun, time.process_time() - ticked,
-                            report.attempts))
+                                                  use_cache=False, tables=every)),
+                ("service, computed and cached", lambda: analysis.item_statistics(SLUG)),
+                ("service, from the cache", lambda: analysis.item_statistics(SLUG))):
+            timed(what, call, lambda report: report.attempts, "attempts")
+        report = analysis.item_statistics(SLUG)
+        timed("service, distractor tables (read on request)",
+              lambda: analysis.distractor_analysis(report), lambda found: len(found.rows),
+              "rows")
         db.session.remove()
     analysis._cache.clear()
     client = app.test_client()
     client.post("/auth/login", data={"email": "admin@bench.test",
                                      "password": "bench-password-1"})
-    page_times = []
-    for what in ("page, cold (computes the report)", "page, cached report",
-                 "page, cached report again"):
-        begun, ticked = time.perf_counter(), time.process_time()
-        reply = client.get(f"/admin/assessments/{SLUG}/analysis")
-        elapsed = time.perf_counter() - begun
-        assert reply.status_code == 200, reply.status_code
-        page_times.append(elapsed)
-        timings.append((what, elapsed, time.process_time() - ticked, len(reply.data)))
-    print(f"     {'':<56}{'wall s':>8}{'CPU s':>8}")
-    for what, seconds, cpu, extra in timings:
-        unit = "bytes" if what.startswith("page") else "attempts"
-        print(f"     {what:<56}{seconds:>8.3f}{cpu:>8.3f}   ({extra:,} {unit})")
+    base = f"/admin/assessments/{SLUG}/analysis"
+    pages = {}
+    for key, what, path in (
+            ("cold", "page cold (nothing cached: computes the report)", base),
+            ("cached", "page cached", base),
+            ("again", "page cached again", base),
+            ("details", "details page (parts, skills, dimensions: computed)", base + "/details"),
+            ("distractors", "distractors page (reads the answers)", base + "/distractors"),
+            ("after", "page cached, after both", base)):
+        def get(path=path):
+            reply = client.get(path)
+            assert reply.status_code == 200, reply.status_code
+            return reply
+        timed(what, get, lambda reply: len(reply.data), "bytes")
+        pages[key] = timings[-1][1]
+    print(f"     {'':<58}{'wall s':>8}{'CPU s':>8}")
+    for what, seconds, cpu, count, unit in timings:
+        print(f"     {what:<58}{seconds:>8.3f}{cpu:>8.3f}   ({count:,} {unit})")
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    ok = min(page_times[1:]) < TARGET_PAGE
-    print(f"     target: page under {TARGET_PAGE:g} s — "
-          f"{'met from the cache' if ok else 'MISSED'}"
-          f"{'' if page_times[0] < TARGET_PAGE else f' (cold: {page_times[0]:.2f} s)'}\n")
+    ok = pages["cold"] < TARGET_PAGE
+    print(f"     target: page under {TARGET_PAGE:g} s when nothing is cached — "
+          f"{'met' if ok else 'MISSED'} (page cold {pages['cold']:.2f} s, "
+          f"page cached {pages['cached']:.2f} s)\n")
     return ok
 
 

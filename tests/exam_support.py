@@ -3,40 +3,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from assess import items as item_types
 from helpers import FIXED_NOW
 
 
 def gold_answer(content: dict) -> dict:
-    """A complete, fully correct answer (written parts filled to their minimum length)."""
-    kind, gold = content["type"], content.get("gold")
-    if kind == "pairwise":
-        answer = {"choice": gold["choice"]}
-        if gold["choice"] != "equal":
-            answer["strength"] = gold.get("strength", 2)
-    elif kind == "ranking":
-        answer = {"order": [i for element in gold["order"]
-                            for i in (element if isinstance(element, list) else [element])]}
-    elif kind == "rubric":
-        answer = {"scores": dict(gold)}
-    elif kind == "factcheck":
-        answer = {"labels": dict(gold)}
-        false = [claim for claim, label in gold.items() if label == "false"]
-        if false:
-            answer["corrections"] = {claim: "The correct statement is different." for claim in false}
-    elif kind == "rewrite":
-        answer = {"text": "A careful, corrected rewrite of the response. " *
-                          max(1, content.get("min_chars", 0) // 40 + 1)}
-    elif kind == "labels":
-        answer = {"labels": list(gold)}
-    elif kind == "choice":
-        answer = {"selected": [gold] if isinstance(gold, str) else list(gold)}
-    else:
-        raise AssertionError(f"no gold answer for {kind}")
-    justification = content.get("justification")
-    if justification:
-        answer["justification"] = ("Response A names the decisive factual error. "
-                                   * max(1, justification.get("min_chars", 0) // 40 + 1))
-    return answer
+    """A complete, fully correct answer: the key's answer, with every written part filled to
+    its minimum length (both asked of the item's type)."""
+    kind = item_types.get(content["type"])
+    return kind.with_writing(content, kind.key_answer(content))
 
 
 def gold_texts(content: dict) -> list[str]:
@@ -64,10 +39,11 @@ def form_fields(answer: dict) -> dict[str, list[str]]:
             for inner, text in value.items():
                 fields[f"{key}.{inner}"] = [str(text)]
         elif isinstance(value, list):
-            if key == "labels" and not value:
-                fields["labels_none"] = ["1"]
-            else:
-                fields[key] = [str(v) for v in value]
+            if not value:  # an empty selection is posted by its "none of these" box
+                fields[f"{key}_none"] = ["1"]
+            else:  # a range of word indices [first, last] is posted as "first-last"
+                fields[key] = [f"{v[0]}-{v[1]}" if isinstance(v, (list, tuple)) else str(v)
+                               for v in value]
         else:
             fields[key] = [str(value)]
     return fields

@@ -3,7 +3,9 @@
 Each candidate item is turned into a ``SimItem``: for every strategy, its outcomes over
 ``PRESENTATIONS`` seeded presentations (display orders drawn as an attempt draws them),
 graded by the item type's own ``grade`` and, for written parts, counted by its own
-``human_parts``. Pure, like ``banks/validity``: it works on loaded specs or imported content.
+``human_parts`` (written as ``with_writing`` fills them); the key's answer is the type's
+``key_answer``. No item type is named here. Pure, like ``banks/validity``: it works on loaded
+specs or imported content.
 """
 from __future__ import annotations
 
@@ -13,58 +15,20 @@ from typing import Iterable, Mapping, Sequence
 
 from .. import items as item_types
 from ..core.scoring import TierRule, Weights
-from ..core.selection import Candidate, pool
 from ..core.strategies import (DIFFICULTY, WRITTEN_LEVELS, Profile, Report, SimItem, SimOutcome,
                                SimSection, simulate)
-from .rubrics import rubric_max_points
-from .validity import BankContent, NotComputable, skills, tier_rules
+from .validity import BankContent, NotComputable, section_pools, skills, tier_rules
 
 PRESENTATIONS = 24  # display orders sampled per item
 RANDOM_SAMPLES = 48  # random answers sampled per item
-TEXT = "A specific, written point."  # stands for whatever a writer writes
-
-
-def key_answer(content: Mapping) -> dict:
-    """The answer the gold key gives (written parts left empty)."""
-    kind, gold = content["type"], content.get("gold")
-    if kind == "pairwise":
-        answer = {"choice": gold["choice"]}
-        if gold["choice"] != "equal":
-            answer["strength"] = gold.get("strength", 2)
-        return answer
-    if kind == "ranking":
-        return {"order": [i for element in gold["order"]
-                          for i in (element if isinstance(element, list) else [element])]}
-    if kind == "rubric":
-        return {"scores": dict(gold)}
-    if kind == "factcheck":
-        return {"labels": dict(gold)}
-    if kind == "labels":
-        return {"labels": list(gold)}
-    if kind == "choice":
-        return {"selected": [gold] if isinstance(gold, str) else list(gold)}
-    return {}
-
-
-def written(content: Mapping, answer: Mapping) -> dict:
-    """``answer`` with every written part a writer would fill: the justification, the rewrite,
-    and a correction for each claim it labels false."""
-    answer = dict(answer)
-    if content.get("justification"):
-        answer["justification"] = TEXT
-    if content["type"] == "rewrite":
-        answer["text"] = TEXT
-    if content["type"] == "factcheck":
-        answer["corrections"] = {claim: TEXT for claim, label
-                                 in (answer.get("labels") or {}).items() if label == "false"}
-    return answer
 
 
 def _outcome(kind, content: Mapping, answer: Mapping, slots) -> SimOutcome:
     parsed = kind.parse_answer(content, answer) if answer else None
     graded = kind.grade(content, parsed)
     share = graded.points / graded.max_points if graded.max_points else 0.0
-    tasks = {part.part for part in kind.human_parts(content, written(content, answer or {}))}
+    written = kind.with_writing(content, answer or {})  # what a writer fills in
+    tasks = {part.part for part in kind.human_parts(content, written)}
     return SimOutcome(round(share, 6), frozenset(i for i, slot in enumerate(slots)
                                                  if slot.part in tasks))
 
@@ -87,7 +51,7 @@ def sim_item(bank: str, entry: Mapping, rubric_max: Mapping[str, float], seed: i
         presentation = kind.presentation(entry, rng)
         for name, answer in kind.shortcuts(entry, presentation).items():
             outcomes[name].append(_outcome(kind, entry, answer, slots))
-    outcomes["gold"] = [_outcome(kind, entry, key_answer(entry), slots)]
+    outcomes["gold"] = [_outcome(kind, entry, kind.key_answer(entry), slots)]
     outcomes["random"] = [_outcome(kind, entry, answer, slots)
                           for answer in _random_answers(kind, entry, rng)]
     return SimItem(key=(bank, entry["id"]), type=entry["type"], skills=skills(entry),
@@ -99,31 +63,10 @@ def sim_item(bank: str, entry: Mapping, rubric_max: Mapping[str, float], seed: i
 
 def sim_sections(definition: Mapping, banks: Iterable[BankContent], *, seed: int = 0
                  ) -> list[SimSection]:
-    banks = list(banks)
-    entries = {(b.slug, e["id"]): e for b in banks for e in b.items}
-    candidates = [Candidate(key=key, bank=key[0], slug=key[1], type=entry["type"],
-                            skills=skills(entry), tags=tuple(entry.get("tags") or ()))
-                  for key, entry in entries.items()]
-    rubric_max = {b.slug: {r["id"]: rubric_max_points(r) for r in b.rubrics} for b in banks}
-    loaded = {b.slug for b in banks}
-    made: dict[object, SimItem] = {}
-    sections = []
-    for section in definition["sections"]:
-        selector = section["from"]
-        missing = [b for b in selector.get("banks", ()) if b not in loaded]
-        if missing:
-            raise NotComputable(f"section {section['id']!r} draws from {', '.join(missing)}, "
-                                f"whose items are not at hand")
-        matched = pool(selector, candidates)
-        if len(matched) < section["draw"]:
-            raise NotComputable(f"section {section['id']!r} draws {section['draw']} items but "
-                                f"only {len(matched)} are at hand")
-        for c in matched:
-            if c.key not in made:
-                made[c.key] = sim_item(c.bank, entries[c.key], rubric_max[c.bank], seed)
-        sections.append(SimSection(section["id"], section["draw"],
-                                   tuple(made[c.key] for c in matched)))
-    return sections
+    return [SimSection(section["id"], section["draw"], items)
+            for section, items in section_pools(
+                definition, banks, lambda bank, entry, rubric_max:
+                sim_item(bank, entry, rubric_max, seed))]
 
 
 def best_shortcuts(sections: Sequence[SimSection]) -> dict[str, str]:

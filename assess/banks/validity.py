@@ -6,7 +6,7 @@ versions), so an admin page can run it on imported banks too.
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Protocol, Sequence
+from typing import Callable, Iterable, Mapping, Protocol, Sequence, TypeVar
 
 from .. import items as item_types
 from ..core.scoring import TierRule
@@ -14,6 +14,9 @@ from ..core.selection import Candidate, pool
 from ..core.validity import (DEFAULT_SAMPLES, GUESS_WARNING, GuessItem, GuessSection, TierOdds,
                              tier_odds, worth_warning)
 from .rubrics import rubric_max_points
+
+
+T = TypeVar("T")
 
 
 class BankContent(Protocol):
@@ -60,8 +63,11 @@ def guess_item(bank: str, entry: Mapping, rubric_max: Mapping[str, float]) -> Gu
                      auto_max=kind.max_points(entry), written_max=written_max(entry, rubric_max))
 
 
-def guess_sections(definition: Mapping, banks: Iterable[BankContent]) -> list[GuessSection]:
-    """Each section's candidate pool, matched as the real draw matches it."""
+def section_pools(definition: Mapping, banks: Iterable[BankContent],
+                  make: Callable[[str, Mapping, Mapping[str, float]], T]
+                  ) -> list[tuple[Mapping, tuple[T, ...]]]:
+    """Each section with its candidate pool, matched as the real draw matches it; every item is
+    made once by ``make(bank, entry, rubric max points by id)``, however many sections share it."""
     banks = list(banks)
     entries = {(b.slug, e["id"]): e for b in banks for e in b.items}
     candidates = [Candidate(key=key, bank=key[0], slug=key[1], type=entry["type"],
@@ -69,7 +75,7 @@ def guess_sections(definition: Mapping, banks: Iterable[BankContent]) -> list[Gu
                   for key, entry in entries.items()]
     rubric_max = {b.slug: {r["id"]: rubric_max_points(r) for r in b.rubrics} for b in banks}
     loaded = {b.slug for b in banks}
-    items: dict[object, GuessItem] = {}
+    made: dict[object, T] = {}
     sections = []
     for section in definition["sections"]:
         selector = section["from"]
@@ -82,11 +88,16 @@ def guess_sections(definition: Mapping, banks: Iterable[BankContent]) -> list[Gu
             raise NotComputable(f"section {section['id']!r} draws {section['draw']} items but "
                                 f"only {len(matched)} are at hand")
         for c in matched:
-            if c.key not in items:
-                items[c.key] = guess_item(c.bank, entries[c.key], rubric_max[c.bank])
-        sections.append(GuessSection(section["id"], section["draw"],
-                                     tuple(items[c.key] for c in matched)))
+            if c.key not in made:
+                made[c.key] = make(c.bank, entries[c.key], rubric_max[c.bank])
+        sections.append((section, tuple(made[c.key] for c in matched)))
     return sections
+
+
+def guess_sections(definition: Mapping, banks: Iterable[BankContent]) -> list[GuessSection]:
+    """Each section's candidate pool, matched as the real draw matches it."""
+    return [GuessSection(section["id"], section["draw"], items)
+            for section, items in section_pools(definition, banks, guess_item)]
 
 
 def validity_report(definition: Mapping, banks: Iterable[BankContent], *, seed: int = 0,

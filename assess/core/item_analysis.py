@@ -51,8 +51,10 @@ for every attempt: it is computed over the columns of a complete matrix, which t
 (its items, or the slots items are drawn into, each attempt's slot score being the item it got
 there, as Moodle sums variances per slot).
 
-Also here: distractor analysis per item type (what was picked against the key), pure
-functions of the stored answers and presentations.
+Also here: the pieces of distractor analysis (what was picked against the key): ``Shown``
+responses are counted in a ``Tally`` into ``Pick`` rows by each item type's own
+``ItemType.distractors``, pure functions of the stored answers and presentations;
+``distractors`` asks the item's type.
 
 Pure: no Flask, no database, no clock. ``math`` and the standard library only: one pass of a
 few C-level builtins (``sum``, ``map``, ``sorted``) per part, so a million responses take well
@@ -63,6 +65,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 from operator import eq, itemgetter, mul, sub
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
@@ -173,7 +176,7 @@ def _mean(values: Sequence[float]) -> float:
 
 
 def _centred(values: Sequence[float], mean: float) -> list[float]:
-    return [v - mean for v in values]
+    return list(map(sub, values, repeat(mean)))
 
 
 def _dot(a: Sequence[float], b: Sequence[float]) -> float:
@@ -222,26 +225,67 @@ class _Moments:
     total_max: float
 
 
+class Shared:
+    """Work that columns over the same attempts share, kept across ``part_statistics`` calls
+    on matrices with the same totals (an item's parts are shown to the same attempts as the
+    item; a column may be given twice, as an item that is all one part): for each set of rows,
+    its totals and their deviations; for each column, its moments. Columns are recognised by
+    identity (the same ``rows`` and ``points`` objects), so pass the same lists to share."""
+
+    def __init__(self) -> None:
+        self._bound: tuple = ()
+        self._rows: dict[int, tuple] = {}
+        self._columns: dict[tuple, tuple] = {}
+
+    def _bind(self, totals: Sequence[float], total_max: Any) -> None:
+        if not self._bound or self._bound[0] is not totals or self._bound[1] is not total_max:
+            self._bound = (totals, total_max)
+            self._rows.clear()
+            self._columns.clear()
+
+    def totals(self, totals: Sequence[float], rows: Sequence[int]
+               ) -> tuple[list[float], list[float]]:
+        """T_s of the attempts in ``rows`` and their deviations from their mean."""
+        found = self._rows.get(id(rows))
+        if found is None or found[0] is not rows:
+            t = _pick(totals, rows)
+            found = self._rows[id(rows)] = (rows, t, _centred(t, _mean(t)))
+        return found[1], found[2]
+
+
 def _moments(part: PartScores, totals: Sequence[float],
-             total_max: float | Sequence[float]) -> _Moments:
-    x = [float(v) for v in part.points]
+             total_max: float | Sequence[float], shared: Shared | None = None) -> _Moments:
+    maxima = part.max_points
+    key = None
+    if shared is not None:  # the same column seen before (as an item, then as its one part)
+        key = (id(part.rows), id(part.points),
+               maxima if isinstance(maxima, (int, float)) else id(maxima))
+        found = shared._columns.get(key)
+        if found is not None and found[0] is part.rows and found[1] is part.points:
+            return found[2]
+    x = list(map(float, part.points))
     n = len(x)
     if len(part.rows) != n:
         raise ValueError(f"part {part.key!r}: {len(part.rows)} rows but {n} scores")
-    maxima = part.max_points
     top = float(maxima) if isinstance(maxima, (int, float)) else (_mean(maxima) if n else 0.0)
     t_max = float(total_max) if isinstance(total_max, (int, float)) else (
         _mean(_pick(total_max, part.rows)) if n else 0.0)
     if n == 0:
         return _Moments(0, 0.0, top, None, None, None, None, None, t_max)
-    t = _pick(totals, part.rows)
+    if shared is not None:
+        t, dt = shared.totals(totals, part.rows)
+    else:
+        t = _pick(totals, part.rows)
+        dt = None
     rest = list(map(sub, t, x))  # X_i(s) = T_s − x_i(s)
     mean_x = _mean(x)
     if n < 2:
         return _Moments(n, mean_x, top, None, None, None, None, None, t_max)
-    dx, dt, drest = _centred(x, mean_x), _centred(t, _mean(t)), _centred(rest, _mean(rest))
+    dx, drest = _centred(x, mean_x), _centred(rest, _mean(rest))
+    if dt is None:
+        dt = _centred(t, _mean(t))
     scale = 1.0 / (n - 1)
-    return _Moments(
+    found = _Moments(
         n, mean_x, top,
         variance=_dot(dx, dx) * scale,
         rest_variance=_dot(drest, drest) * scale,
@@ -250,12 +294,19 @@ def _moments(part: PartScores, totals: Sequence[float],
         covariance_max=_dot(sorted(dx), sorted(drest)) * scale,
         covariance_total=_dot(dx, dt) * scale,
         total_max=t_max)
+    if key is not None:
+        shared._columns[key] = (part.rows, part.points, found, maxima)
+    return found
 
 
-def part_statistics(matrix: Matrix) -> list[PartStats]:
+def part_statistics(matrix: Matrix, *, shared: Shared | None = None) -> list[PartStats]:
     """Moodle's per-question statistics for every part of ``matrix`` (see the module
-    docstring), with flags."""
-    moments = [_moments(part, matrix.totals, matrix.total_max) for part in matrix.parts]
+    docstring), with flags. ``shared`` keeps work common to several matrices over the same
+    attempts (see ``Shared``); the figures are the same with or without it."""
+    if shared is not None:
+        shared._bind(matrix.totals, matrix.total_max)
+    moments = [_moments(part, matrix.totals, matrix.total_max, shared)
+               for part in matrix.parts]
     # √C(x_j, T) for the effective weights; a negative covariance has none (Moodle's negcovar).
     roots = [math.sqrt(m.covariance_total) if m.covariance_total is not None
              and m.covariance_total >= 0 else None for m in moments]
@@ -352,7 +403,8 @@ def _variance(values: Sequence[float]) -> float:
     return _dot(d, d) / (n - 1)
 
 
-def analyse(matrix: Matrix, *, components: Sequence[Sequence[float]] | None = None) -> Analysis:
+def analyse(matrix: Matrix, *, components: Sequence[Sequence[float]] | None = None,
+            shared: Shared | None = None) -> Analysis:
     """Test and part statistics of ``matrix``. The CIC is taken over ``components`` when
     given, else over the parts themselves if every attempt was shown every part (a complete
     matrix whose parts sum to the totals); otherwise it is left out."""
@@ -362,7 +414,7 @@ def analyse(matrix: Matrix, *, components: Sequence[Sequence[float]] | None = No
     max_total = matrix.total_max if isinstance(matrix.total_max, (int, float)) else (
         _mean(matrix.total_max) if count else 0.0)
     return Analysis(test_statistics(matrix.totals, float(max_total), components=components),
-                    part_statistics(matrix))
+                    part_statistics(matrix, shared=shared))
 
 
 def _in_row_order(part: PartScores, count: int) -> list[float]:
@@ -417,6 +469,7 @@ def final_levels(resolution: str | None, grades: Sequence[tuple[str, Mapping[str
 # ---- distractor analysis ---------------------------------------------------------------------
 
 NO_ANSWER = "(no answer)"
+NONE_APPLY = "(none apply)"  # the answer "nothing applies" (an empty selection)
 
 
 @dataclass(frozen=True)
@@ -446,7 +499,10 @@ class Shown(NamedTuple):
     score: float | None = None  # the attempt's test score as a share, for ``mean_score``
 
 
-class _Tally:
+class Tally:
+    """Counts of the answers given to each question of one item (and the test scores of those
+    who gave them), turned into ``Pick`` rows by ``pick``."""
+
     def __init__(self, shown: Sequence[Shown]):
         self.total = len(shown)
         self.counts: Counter = Counter()
@@ -470,181 +526,29 @@ class _Tally:
                     correct, found[0] / found[1] if found else None)
 
 
-def _gold_list(gold: Any) -> list[str]:
-    return [gold] if isinstance(gold, str) else list(gold or [])
-
-
-def choice_picks(content: Mapping[str, Any], shown: Sequence[Shown]) -> list[Pick]:
-    """Multiple choice: how often each option was selected (a multi-select answer counts for
-    each option it ticks), and how often nothing was."""
-    gold = _gold_list(content.get("gold"))
-    tally = _Tally(shown)
-    for s in shown:
-        selected = (s.answer or {}).get("selected") or []
-        for option in selected:
-            tally.add("options", option, s.score)
-        if not selected:
-            tally.add("options", NO_ANSWER, s.score)
-    key = ", ".join(gold)
-    picks = [tally.pick("options", key, o["id"], o["id"] in gold) for o in content["options"]]
-    return picks + [tally.pick("options", key, NO_ANSWER, False)]
-
-
-STRENGTH_NAMES = {1: "slightly", 2: "clearly", 3: "much"}
-EQUAL = "equal"
-
-
-def _side_strength(choice: Any, strength: Any) -> str:
-    if choice == EQUAL:
-        return EQUAL
-    return f"{choice} · {STRENGTH_NAMES.get(strength, 'no strength')}"
-
-
-def pairwise_picks(content: Mapping[str, Any], shown: Sequence[Shown]) -> list[Pick]:
-    """Pairwise: side × strength as answered (every combination, picked or not), then which
-    position on screen the chosen side had (first shown or second), for position bias."""
-    gold = content["gold"]
-    key = _side_strength(gold["choice"], gold.get("strength"))
-    sides = [r["id"] for r in content["responses"]]
-    options = [_side_strength(side, strength) for side in sides for strength in STRENGTH_NAMES]
-    if content.get("allow_equal") or gold["choice"] == EQUAL:
-        options.append(EQUAL)
-    tally = _Tally(shown)
-    for s in shown:
-        answer = s.answer or {}
-        choice = answer.get("choice")
-        if choice is None:
-            tally.add("side × strength", NO_ANSWER, s.score)
-            continue
-        given = _side_strength(choice, answer.get("strength"))
-        if given not in options:
-            options.append(given)  # a side without a strength
-        tally.add("side × strength", given, s.score)
-        order = list((s.presentation or {}).get("order") or sides)
-        if choice in order:
-            tally.add("position", "first shown" if order.index(choice) == 0 else "second shown",
-                      s.score)
-
-    def exact(option: str) -> bool:
-        if gold["choice"] == EQUAL or gold.get("strength") is None:
-            return option.split(" · ")[0] == gold["choice"]
-        return option == key
-    picks = [tally.pick("side × strength", key, o, exact(o)) for o in options]
-    picks.append(tally.pick("side × strength", key, NO_ANSWER, False))
-    return picks + [tally.pick("position", "", where, False)
-                    for where in ("first shown", "second shown")]
-
-
-def _levels(dimension: Mapping[str, Any]) -> range:
-    return range(int(dimension.get("min", 1)), int(dimension.get("max", 5)) + 1)
-
-
-def rubric_picks(content: Mapping[str, Any], shown: Sequence[Shown]) -> list[Pick]:
-    """Rubric scoring: per dimension, how often each level was chosen against the gold level
-    (one row of that dimension's gold × chosen confusion matrix)."""
-    tally = _Tally(shown)
-    for s in shown:
-        scores = (s.answer or {}).get("scores") or {}
-        for dimension in content["dimensions"]:
-            level = scores.get(dimension["id"])
-            tally.add(dimension["id"], NO_ANSWER if level is None else str(level), s.score)
-    picks = []
-    for dimension in content["dimensions"]:
-        gold = str(content["gold"][dimension["id"]])
-        picks += [tally.pick(dimension["id"], gold, str(level), str(level) == gold)
-                  for level in _levels(dimension)]
-        picks.append(tally.pick(dimension["id"], gold, NO_ANSWER, False))
-    return picks
-
-
-CLAIM_LABELS = ("supported", "unsupported", "false")
-
-
-def factcheck_picks(content: Mapping[str, Any], shown: Sequence[Shown]) -> list[Pick]:
-    """Fact-checking: per claim, how often each label was chosen against the gold label."""
-    tally = _Tally(shown)
-    for s in shown:
-        labels = (s.answer or {}).get("labels") or {}
-        for claim in content["claims"]:
-            tally.add(claim["id"], labels.get(claim["id"]) or NO_ANSWER, s.score)
-    picks = []
-    for claim in content["claims"]:
-        gold = content["gold"][claim["id"]]
-        picks += [tally.pick(claim["id"], gold, label, label == gold) for label in CLAIM_LABELS]
-        picks.append(tally.pick(claim["id"], gold, NO_ANSWER, False))
-    return picks
-
-
-NONE_APPLY = "(none apply)"
-
-
-def labels_picks(content: Mapping[str, Any], shown: Sequence[Shown]) -> list[Pick]:
-    """Labels: how often each label was picked (gold or not), and "none apply"."""
-    gold = set(content.get("gold") or [])
-    tally = _Tally(shown)
-    for s in shown:
-        answer = s.answer or {}
-        if "labels" not in answer:
-            tally.add("labels", NO_ANSWER, s.score)
-            continue
-        for label in answer["labels"]:
-            tally.add("labels", label, s.score)
-        if not answer["labels"]:
-            tally.add("labels", NONE_APPLY, s.score)
-    key = ", ".join(o["id"] for o in content["options"] if o["id"] in gold) or NONE_APPLY
-    picks = [tally.pick("labels", key, o["id"], o["id"] in gold) for o in content["options"]]
-    return picks + [tally.pick("labels", key, NONE_APPLY, not gold),
-                    tally.pick("labels", key, NO_ANSWER, False)]
-
-
-def _gold_ranks(order: Sequence[Any]) -> dict[str, tuple[int, int]]:
-    """Response id → the range of 1-based places it may take in the gold order (a tie group
-    of k spans k places)."""
-    ranks, place = {}, 1
-    for element in order:
-        group = element if isinstance(element, list) else [element]
-        for ident in group:
-            ranks[ident] = (place, place + len(group) - 1)
-        place += len(group)
-    return ranks
-
-
-def ranking_picks(content: Mapping[str, Any], shown: Sequence[Shown]) -> list[Pick]:
-    """Ranking: per response, how often it was put in each place against its gold place."""
-    gold = _gold_ranks(content["gold"]["order"])
-    ids = [r["id"] for r in content["responses"]]
-    tally = _Tally(shown)
-    for s in shown:
-        order = (s.answer or {}).get("order") or []
-        complete = len(order) == len(ids)
-        for ident in ids:
-            tally.add(ident, str(order.index(ident) + 1) if complete and ident in order
-                      else NO_ANSWER, s.score)
-    picks = []
-    for ident in ids:
-        low, high = gold[ident]
-        key = str(low) if low == high else f"{low}–{high}"
-        picks += [tally.pick(ident, key, str(place), low <= place <= high)
-                  for place in range(1, len(ids) + 1)]
-        picks.append(tally.pick(ident, key, NO_ANSWER, False))
-    return picks
-
-
-DISTRACTORS = {
-    "choice": choice_picks,
-    "pairwise": pairwise_picks,
-    "rubric": rubric_picks,
-    "factcheck": factcheck_picks,
-    "labels": labels_picks,
-    "ranking": ranking_picks,
-}
-
-
 def distractors(content: Mapping[str, Any], shown: Sequence[Shown]) -> list[Pick]:
-    """The distractor table of one item version (empty for a type without keyed choices,
-    such as rewrite)."""
-    analyse_type = DISTRACTORS.get(content.get("type"))
-    return analyse_type(content, shown) if analyse_type else []
+    """The distractor table of one item version: its type's ``ItemType.distractors`` (empty
+    for a type without keyed choices, such as rewrite, and for an unknown type)."""
+    from ..items import registry  # the item types build their rows from Pick and Tally
+    try:
+        kind = registry.get(content.get("type"))
+    except registry.UnknownItemType:
+        return []
+    return kind.distractors(content, shown)
+
+
+def __getattr__(name: str) -> Any:
+    """``DISTRACTORS``: type name -> its distractor function, for every type that has a
+    table; ``CLAIM_LABELS``: the fact-check labels (the fact-check type's own). Both are kept
+    for callers written before types carried their distractor tables (ask the type)."""
+    if name == "DISTRACTORS":
+        from ..items import all_types
+        return {type_name: kind.distractors for type_name, kind in all_types().items()
+                if kind.has_distractors}
+    if name == "CLAIM_LABELS":
+        from ..items.factcheck import LABELS
+        return LABELS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,13 @@
 """Pairwise items built from "prompt + two responses + which is better" records (shared by
-the LLMBar, MT-Bench and HH-RLHF formats)."""
+the LLMBar, MT-Bench and HH-RLHF formats). The type's name and its "equal" choice come from the
+pairwise type itself."""
 from __future__ import annotations
 
 import random
 from typing import Any
 
+from ..items.pairwise import EQUAL, Pairwise
 from .base import JUSTIFICATION
-
-EQUAL = "equal"
 
 
 def pairwise_item(item_id: str, *, title: str, prompt: str, better: str, worse: str,
@@ -20,7 +20,7 @@ def pairwise_item(item_id: str, *, title: str, prompt: str, better: str, worse: 
     """
     first, second = (better, worse) if rng.random() < 0.5 else (worse, better)
     responses = [{"id": "r1", "text": first}, {"id": "r2", "text": second}]
-    item: dict[str, Any] = {"id": item_id, "type": "pairwise", "title": title,
+    item: dict[str, Any] = {"id": item_id, "type": Pairwise.name, "title": title,
                             "skills": skills, "tags": tags}
     if difficulty:
         item["difficulty"] = difficulty

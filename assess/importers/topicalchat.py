@@ -113,40 +113,49 @@ def read(path, *, sample: int | None, seed: int, id_prefix: str) -> ImportResult
         system = record.get("system_id") if isinstance(record.get("system_id"), str) else ""
         contexts.setdefault(key, []).append((output.strip(), system, scores))
 
-    units = []
-    for (source, fact), rated in contexts.items():
-        number = numbers[(source, fact)]
-        conversation = ((f"**Fact the reply should draw on:** {fact}\n\n" if fact else "")
-                        + f"**Conversation so far:**\n\n{_turns(source)}")
-        unit = []
-        for k, (output, system, scores) in enumerate(rated, 1):
-            gold = {ident: _level(scores[ident]) for ident, *_ in CRITERIA}
-            listed = ", ".join(f"{label.lower()} {_fmt(scores[ident])} (range {low}–{high})"
-                               for ident, label, low, high, *_ in CRITERIA)
-            unit.append({
-                "id": f"{id_prefix}-c{number:03d}-{k}", "type": "rubric",
-                "title": title_from(f"Topical-Chat context {number}, reply {k}", output),
-                "skills": ["rubric_calibration"], "tags": ["topical-chat", "usr"],
-                "prompt": conversation + "\n\nRate Speaker 1's next reply, shown below.",
-                "response": output,
-                "dimensions": [
-                    {"id": ident, "label": label, "description": description, "min": low,
-                     "max": high, "tolerance": tolerance, "levels": dict(levels)}
-                    for ident, label, low, high, tolerance, description, levels in CRITERIA],
-                "gold": gold,
-                "explanation": (
-                    f"In the USR annotations of Topical-Chat, three raters gave this reply mean "
-                    f"scores of {listed}; the gold is each mean rounded to the nearest level"
-                    + (f". The reply came from: {system}." if system else ".")),
-            })
-        ranking = _ranking(rated, number, conversation, seed, id_prefix, result)
-        if ranking:
-            unit.append(ranking)
-        units.append(unit)
+    units = [_context_unit(source, fact, rated, numbers[(source, fact)], seed, id_prefix,
+                           result) for (source, fact), rated in contexts.items()]
     result.unit = "dialogue context"
     result.title = "Topical-Chat (USR ratings): rating and ranking replies"
     result.description = DESCRIPTION
     return finish(result, units, sample, seed)
+
+
+def _context_unit(source: str, fact: str, rated: list[tuple[str, str, dict]], number: int,
+                  seed: int, id_prefix: str, result: ImportResult) -> list[dict]:
+    """One dialogue context's items: a rubric item per rated reply, then the ranking of the
+    replies when one can be built."""
+    conversation = ((f"**Fact the reply should draw on:** {fact}\n\n" if fact else "")
+                    + f"**Conversation so far:**\n\n{_turns(source)}")
+    unit = [_rubric_item(conversation, output, system, scores, number, k, id_prefix)
+            for k, (output, system, scores) in enumerate(rated, 1)]
+    ranking = _ranking(rated, number, conversation, seed, id_prefix, result)
+    if ranking:
+        unit.append(ranking)
+    return unit
+
+
+def _rubric_item(conversation: str, output: str, system: str, scores: dict[str, float],
+                 number: int, k: int, id_prefix: str) -> dict:
+    gold = {ident: _level(scores[ident]) for ident, *_ in CRITERIA}
+    listed = ", ".join(f"{label.lower()} {_fmt(scores[ident])} (range {low}–{high})"
+                       for ident, label, low, high, *_ in CRITERIA)
+    return {
+        "id": f"{id_prefix}-c{number:03d}-{k}", "type": "rubric",
+        "title": title_from(f"Topical-Chat context {number}, reply {k}", output),
+        "skills": ["rubric_calibration"], "tags": ["topical-chat", "usr"],
+        "prompt": conversation + "\n\nRate Speaker 1's next reply, shown below.",
+        "response": output,
+        "dimensions": [
+            {"id": ident, "label": label, "description": description, "min": low,
+             "max": high, "tolerance": tolerance, "levels": dict(levels)}
+            for ident, label, low, high, tolerance, description, levels in CRITERIA],
+        "gold": gold,
+        "explanation": (
+            f"In the USR annotations of Topical-Chat, three raters gave this reply mean "
+            f"scores of {listed}; the gold is each mean rounded to the nearest level"
+            + (f". The reply came from: {system}." if system else ".")),
+    }
 
 
 def _ranking(rated, number, conversation, seed, id_prefix, result):

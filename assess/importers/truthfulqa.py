@@ -8,6 +8,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import Iterator
 
 from .base import (ImportResult, NotThisFormat, finish, quote, read_text, rng_for, title_from,
                    too_long)
@@ -40,7 +41,19 @@ def _slug(text: str) -> str:
 def read(path, *, sample: int | None, seed: int, id_prefix: str) -> ImportResult:
     path = Path(path)
     result = ImportResult()
-    text = read_text(path, EXPECTED)
+    reader = _csv(path, read_text(path, EXPECTED))
+    units = []
+    for number, row in _rows(reader, result):
+        item = _item(row, number, seed, id_prefix, result)
+        if item is not None:
+            units.append([item])
+    result.title = "TruthfulQA: which answer is true"
+    result.description = DESCRIPTION
+    return finish(result, units, sample, seed)
+
+
+def _csv(path: Path, text: str) -> csv.DictReader:
+    """A reader of the CSV's rows, once its header row holds the needed columns."""
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = reader.fieldnames or []
@@ -50,7 +63,12 @@ def read(path, *, sample: int | None, seed: int, id_prefix: str) -> ImportResult
     if missing:
         raise NotThisFormat(f"{path}: the header row lacks the column(s) {', '.join(missing)}; "
                             f"expected {EXPECTED}")
-    units = []
+    return reader
+
+
+def _rows(reader: csv.DictReader, result: ImportResult) -> Iterator[tuple[int, dict]]:
+    """(row number from 1, row) for each readable row; every row is counted as read, and an
+    unreadable one as skipped."""
     rows = iter(reader)
     number = 0
     while True:
@@ -65,51 +83,60 @@ def read(path, *, sample: int | None, seed: int, id_prefix: str) -> ImportResult
             continue
         number += 1
         result.total += 1
-        question = (row.get("Question") or "").strip()
-        best = (row.get("Best Answer") or "").strip()
-        if not question:
-            result.skip("missing question")
-            continue
-        if not best:
-            result.skip("missing best answer")
-            continue
-        wrong = [a for a in _answers(row.get("Incorrect Answers") or "")
-                 if a.casefold() != best.casefold()]
-        if not wrong:
-            result.skip("no incorrect answers")
-            continue
-        if too_long(result, question=question, answer=max([best] + wrong, key=len)):
-            continue
-        rng = rng_for(seed, number)
-        if len(wrong) > WRONG_OPTIONS:
-            wrong = rng.sample(wrong, WRONG_OPTIONS)
-        options = [best] + wrong
-        rng.shuffle(options)
-        ids = "abcde"[:len(options)]
-        kind = (row.get("Type") or "").strip()
-        category = (row.get("Category") or "").strip()
-        source = (row.get("Source") or "").strip()
-        item = {
-            "id": f"{id_prefix}-{number:04d}", "type": "choice",
-            "title": title_from(f"TruthfulQA #{number}", question),
-            "skills": ["fact_checking"],
-            "tags": ["truthfulqa"] + ([_slug(category)] if _slug(category) else []),
-        }
-        if kind.lower() in ("adversarial", "non-adversarial"):
-            item["difficulty"] = "hard" if kind.lower() == "adversarial" else "medium"
-        item.update({
-            "prompt": f"{question}\n\nWhich answer is true?",
-            "options": [{"id": i, "text": t} for i, t in zip(ids, options)],
-            "gold": [ids[options.index(best)]],
-            "explanation": (
-                f"TruthfulQA gives {quote(best, 160)} as the best true answer"
-                + (f" (category: {category})" if category else "")
-                + ". The other options are among the answers TruthfulQA lists as incorrect: "
-                  "common misconceptions or imitative falsehoods that sound right."
-                + (f" Source: <{source}>" if source.startswith(("http://", "https://"))
-                   and " " not in source else "")),
-        })
-        units.append([item])
-    result.title = "TruthfulQA: which answer is true"
-    result.description = DESCRIPTION
-    return finish(result, units, sample, seed)
+        yield number, row
+
+
+def _item(row: dict, number: int, seed: int, id_prefix: str,
+          result: ImportResult) -> dict | None:
+    """The choice item for one row (the best answer among up to four wrong ones, in a seeded
+    order), or None when the row is skipped."""
+    question = (row.get("Question") or "").strip()
+    best = (row.get("Best Answer") or "").strip()
+    if not question:
+        result.skip("missing question")
+        return None
+    if not best:
+        result.skip("missing best answer")
+        return None
+    wrong = [a for a in _answers(row.get("Incorrect Answers") or "")
+             if a.casefold() != best.casefold()]
+    if not wrong:
+        result.skip("no incorrect answers")
+        return None
+    if too_long(result, question=question, answer=max([best] + wrong, key=len)):
+        return None
+    rng = rng_for(seed, number)
+    if len(wrong) > WRONG_OPTIONS:
+        wrong = rng.sample(wrong, WRONG_OPTIONS)
+    options = [best] + wrong
+    rng.shuffle(options)
+    return _choice(row, number, id_prefix, question, best, options)
+
+
+def _choice(row: dict, number: int, id_prefix: str, question: str, best: str,
+            options: list[str]) -> dict:
+    ids = "abcde"[:len(options)]
+    kind = (row.get("Type") or "").strip()
+    category = (row.get("Category") or "").strip()
+    source = (row.get("Source") or "").strip()
+    item = {
+        "id": f"{id_prefix}-{number:04d}", "type": "choice",
+        "title": title_from(f"TruthfulQA #{number}", question),
+        "skills": ["fact_checking"],
+        "tags": ["truthfulqa"] + ([_slug(category)] if _slug(category) else []),
+    }
+    if kind.lower() in ("adversarial", "non-adversarial"):
+        item["difficulty"] = "hard" if kind.lower() == "adversarial" else "medium"
+    item.update({
+        "prompt": f"{question}\n\nWhich answer is true?",
+        "options": [{"id": i, "text": t} for i, t in zip(ids, options)],
+        "gold": [ids[options.index(best)]],
+        "explanation": (
+            f"TruthfulQA gives {quote(best, 160)} as the best true answer"
+            + (f" (category: {category})" if category else "")
+            + ". The other options are among the answers TruthfulQA lists as incorrect: "
+              "common misconceptions or imitative falsehoods that sound right."
+            + (f" Source: <{source}>" if source.startswith(("http://", "https://"))
+               and " " not in source else "")),
+    })
+    return item

@@ -1,7 +1,15 @@
-"""Pure item types: no Flask, no SQLAlchemy, no clock. Importing this package registers them."""
-from . import choice, factcheck, labels, pairwise, ranking, rewrite, rubric  # noqa: F401
-from .base import AnswerError, FieldError, GradeResult, HumanPart, ItemType
-from .registry import UnknownItemType, all_types, get, names
+"""Pure item types: no Flask, no SQLAlchemy, no clock.
 
-__all__ = ["AnswerError", "FieldError", "GradeResult", "HumanPart", "ItemType",
-           "UnknownItemType", "all_types", "get", "names"]
+Importing this package registers every item type the ``assess.item_types`` entry points name
+(``registry.discover``): the built-in ones (each module of this package) and any a separate
+package adds.
+"""
+from .base import (AnswerError, ConstantAnswerRule, EmptyKeyRule, FieldError, FixedOrder,
+                   GradeResult, HumanPart, ItemType, KeyPosition, LintFacts, ScoredPart)
+from .registry import UnknownItemType, all_types, discover, get, names
+
+__all__ = ["AnswerError", "ConstantAnswerRule", "EmptyKeyRule", "FieldError", "FixedOrder",
+           "GradeResult", "HumanPart", "ItemType", "KeyPosition", "LintFacts", "ScoredPart",
+           "UnknownItemType", "all_types", "discover", "get", "names"]
+
+discover()

@@ -22,6 +22,7 @@ Form = Mapping[str, Sequence[str]]  # field name -> submitted values (MultiDict.
 DIFFICULTIES = ("easy", "medium", "hard")
 MAX_TEXT_ANSWER = 20_000
 MAX_ANSWER_SPACE = 50_000  # a random guesser's answers are enumerated up to this many
+WRITING = "A specific, written point."  # stands for whatever a writer writes (with_writing)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,96 @@ class ScoredPart:
     part: str
     kind: str
     rubric: str
+
+
+@dataclass(frozen=True)
+class KeyPosition:
+    """Where an item's key sits among entries shown in a random order, for the bank linter's
+    gold-balance rule: a bank whose keys are listed first (or last) too often teaches "pick
+    the first" to anyone who sees the bank file or its exports.
+
+    ``listed`` are the entries' ids in bank order, ``key`` those that count as the key (a tied
+    top group may have several); by chance the key is at a side ``len(key) / len(listed)`` of
+    the time. The linter tests each of ``sides`` ("first", "last") and words its finding
+    "<type>: <what> <side> in k of n items"; ``other`` names the other side when a finding is
+    about too few ("second" for two entries)."""
+
+    listed: tuple[str, ...]
+    key: tuple[str, ...]
+    what: str  # "the correct option is listed"
+    sides: tuple[str, ...] = ("first",)
+    other: str | None = None
+
+
+@dataclass(frozen=True)
+class FixedOrder:
+    """Entries an item shows in bank order although they are the ones an applicant picks
+    from (a choice item with ``shuffle: false``): the linter wants their texts in a natural
+    order, else every applicant sees the key at the position its author happened to give it.
+    ``field`` is the field that fixes the order (it is false)."""
+
+    texts: tuple[str, ...]
+    key_index: int | None  # the key's 0-based position; None when the key is not one entry
+    field: str = "shuffle"
+    noun: str = "options"
+
+
+@dataclass(frozen=True)
+class LintFacts:
+    """What the bank linter (``assess.banks.lint``) reads from one item, so that no rule names
+    an item type. Every fact is optional; a type leaves out what it does not have.
+
+    - ``texts``: the item's own words, for near-duplicate detection (prompt, response, the
+      texts of its responses, options or claims; not a taxonomy shared across items).
+    - ``lettered``: ids of entries shown in a random order and named by display letter
+      ("Response A", "Option B"), which explanations must not name by letter, position or
+      id; ``lettered_noun`` is what they are called.
+    - ``key_position``: see ``KeyPosition`` (rule gold-balance).
+    - ``key_lengths``: (preferred, dispreferred) length of the texts the key compares, in
+      characters of their stripped text (rule length-bias; ``ItemType.length_basis`` says
+      what is compared).
+    - ``pick``: (key id, ((option id, length), ...)) when the applicant picks exactly one of
+      several texts, for "pick the longest/shortest" (rule choice-length).
+    - ``key_degree``: the key's named degree ("much better", "equal"), so that no one degree
+      keys most of a bank (rule strength-balance).
+    - ``fixed_order``: see ``FixedOrder`` (rule unshuffled-choice).
+    - ``key_empty``: the key is the empty answer ("nothing applies"; rule ``empty_key``).
+    """
+
+    texts: tuple[str, ...] = ()
+    lettered: tuple[str, ...] = ()
+    lettered_noun: str = "responses"
+    key_position: KeyPosition | None = None
+    key_lengths: tuple[float, float] | None = None
+    pick: tuple[str, tuple[tuple[str, int], ...]] | None = None
+    key_degree: str | None = None
+    fixed_order: FixedOrder | None = None
+    key_empty: bool = False
+
+
+@dataclass(frozen=True)
+class ConstantAnswerRule:
+    """A bank lint rule over one type's items: giving one of the type's ``shortcuts`` to every
+    item must not earn clearly more than random answering. ``strategies`` maps the shortcut
+    names considered to the phrase that fills ``{phrase}`` in ``how`` (which may also use
+    ``{strategy}``); the best of them is tested. ``what`` names the credit measured."""
+
+    rule: str  # the finding's rule name, e.g. "rubric-balance"
+    how: str  # after "<type>: ": "... scoring every dimension at {phrase} ('{strategy}')"
+    strategies: Mapping[str, str]
+    what: str = "keyed credit"
+
+
+@dataclass(frozen=True)
+class EmptyKeyRule:
+    """A bank lint rule: at most a share of a type's items may have the empty answer as key
+    (``LintFacts.key_empty``), or the shortcut ``strategy`` (giving it) pays. The finding
+    reads "<type>: k of n items (..%) <have>, so <doing> earns ..."."""
+
+    rule: str  # "labels-none"
+    strategy: str  # the shortcut that gives the empty answer: "none"
+    have: str  # "have an empty gold set"
+    doing: str  # "ticking nothing"
 
 
 class Checker:
@@ -239,7 +330,14 @@ JUSTIFICATION_FIELDS = frozenset({"prompt", "required", "min_chars", "max_chars"
 
 
 class ItemType:
-    """Base class. Subclasses set ``name``, ``fields`` and implement the ``*_fields`` hooks."""
+    """Base class. Subclasses set ``name``, ``fields`` and implement the ``*_fields`` hooks.
+
+    Everything particular to a type lives in its subclass (see docs/item-types.md): entry
+    schema, views, answer parsing, grading, answer space, shortcuts, the key's answer
+    (``key_answer``), a writer's answer (``with_writing``), lint facts (``lint_facts``) and
+    the distractor table (``distractors``). A subclass that sets its own ``name`` in a module
+    of ``assess.items``, or behind an ``assess.item_types`` entry point, is registered by
+    ``registry.discover``."""
 
     name: ClassVar[str]
     label: ClassVar[str]  # human name: "Pairwise comparison"
@@ -251,6 +349,20 @@ class ItemType:
     form_scalars: ClassVar[tuple[str, ...]] = ()  # one value: a radio group or a textarea
     form_lists: ClassVar[tuple[str, ...]] = ()  # every value in order: checkboxes, selects
     form_keyed: ClassVar[tuple[str, ...]] = ()  # "<key>.<id>" fields gathered as {id: value}
+
+    # An optional script the exam page loads (deferred) while showing an item of this type,
+    # as a path under the app's static folder (``"js/items/<type>.js"``). The take form must
+    # still work without it.
+    script: ClassVar[str | None] = None
+
+    # Bank lint rules about the whole type (see ``lint_facts`` for the per-item facts):
+    # what the length-bias rule compares for this type ("ranking top against bottom"), one
+    # answer given to every item (``ConstantAnswerRule``), and the empty key (``EmptyKeyRule``).
+    length_basis: ClassVar[str | None] = None
+    constant_answer_rules: ClassVar[tuple[ConstantAnswerRule, ...]] = ()
+    empty_key: ClassVar[EmptyKeyRule | None] = None
+
+    has_distractors: ClassVar[bool] = False  # whether ``distractors`` gives a table
 
     # ---- bank entries -------------------------------------------------------------------
     def validate(self, entry: Mapping) -> list[FieldError]:
@@ -470,6 +582,55 @@ class ItemType:
         total = sum(counts.values())
         return {points: n / total for points, n in sorted(counts.items())}
 
+    # ---- the key, and a writer's answer ---------------------------------------------------
+    def key_answer(self, content: Mapping) -> dict[str, Any]:
+        """The raw answer the gold key gives, written parts left empty: it earns every
+        auto-graded point (``parse_answer`` accepts it). ``{}`` for a type with nothing keyed.
+
+        The default is the first answer of ``answer_space`` that earns full marks; a type whose
+        answers cannot be listed (or whose listing is large) overrides this."""
+        space = self.answer_space(content)
+        if space is None:
+            raise NotImplementedError(f"{type(self).__name__} cannot list its answers: "
+                                      f"override key_answer")
+        best, best_points = None, -1.0
+        for raw in space:
+            points = self.grade(content, self.parse_answer(content, raw)).points
+            if points > best_points:
+                best, best_points = raw, points
+            if points >= self.max_points(content):
+                break
+        return dict(best or {})
+
+    def with_writing(self, content: Mapping, answer: Mapping) -> dict[str, Any]:
+        """``answer`` with every written part a writer would fill: the justification when the
+        item asks for one, and the type's own (``own_with_writing``: a rewrite's text, a
+        correction for each claim the answer labels false). Each holds ``WRITING`` repeated to
+        the part's minimum length (``written_text``), so the answer is complete."""
+        answer = dict(answer)
+        justification = content.get("justification")
+        if justification:
+            answer["justification"] = written_text(justification.get("min_chars", 0),
+                                                   justification.get("max_chars", 2000))
+        return self.own_with_writing(content, answer)
+
+    def own_with_writing(self, content: Mapping, answer: dict[str, Any]) -> dict[str, Any]:
+        """The type's own written parts added to ``answer`` (a copy). Default: none."""
+        return answer
+
+    # ---- bank linting ----------------------------------------------------------------------
+    def lint_facts(self, content: Mapping) -> LintFacts:
+        """What the bank linter reads from this (valid) item: see ``LintFacts``. The default
+        gives the prompt and response text only."""
+        return LintFacts(texts=own_texts(content))
+
+    # ---- item analysis ---------------------------------------------------------------------
+    def distractors(self, content: Mapping, shown: Sequence[Any]) -> list[Any]:
+        """The distractor table of one item version from real responses (``shown``: a
+        ``core.item_analysis.Shown`` each): what was picked against the key, as
+        ``core.item_analysis.Pick`` rows. ``[]`` for a type without keyed choices."""
+        return []
+
     # ---- shortcuts -------------------------------------------------------------------------
     def shortcuts(self, content: Mapping, presentation: Mapping) -> dict[str, dict[str, Any]]:
         """Named answers a test-taker could give without reading the item carefully ("the
@@ -548,6 +709,26 @@ def longest(shown: Sequence[Mapping], key: str = "text") -> Mapping:
 
 def shortest(shown: Sequence[Mapping], key: str = "text") -> Mapping:
     return min(shown, key=lambda entry: text_length(entry[key]))
+
+
+def written_text(minimum: int = 0, maximum: int | None = None, text: str = WRITING) -> str:
+    """What a writer writes in a part of ``minimum`` to ``maximum`` characters: ``text``
+    repeated with spaces until it is long enough (stripped, as completeness counts it), cut to
+    ``maximum``."""
+    unit = text.strip() or WRITING
+    out = unit
+    while len(out) < minimum:
+        out += " " + unit
+    return out[:maximum].rstrip() if maximum is not None else out
+
+
+def own_texts(content: Mapping, *lists: str, key: str = "text") -> tuple[str, ...]:
+    """The item's prompt and response, then the ``key`` text of each entry of the named
+    lists (responses, options, claims): the words the near-duplicate rule compares."""
+    texts = [content.get("prompt"), content.get("response")]
+    for name in lists:
+        texts += [part.get(key) for part in content.get(name) or () if isinstance(part, Mapping)]
+    return tuple(t for t in texts if isinstance(t, str))
 
 
 def check_text_answer(field: str, value: Any, *, max_len: int = MAX_TEXT_ANSWER) -> str:

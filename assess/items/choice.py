@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .base import (AnswerError, Checker, ItemType, display_orders, longest, shortest,
-                   shuffled, text_length)
+from ..core.item_analysis import NO_ANSWER, Tally
+from .base import (AnswerError, Checker, FixedOrder, ItemType, KeyPosition, LintFacts,
+                   display_orders, longest, own_texts, shortest, shuffled, text_length)
 from .labels import check_id_list, parse_id_list, subsets
-from .registry import register
 
 
 def gold_ids(content: Mapping) -> list[str]:
@@ -15,12 +15,12 @@ def gold_ids(content: Mapping) -> list[str]:
     return [gold] if isinstance(gold, str) else list(gold)
 
 
-@register
 class Choice(ItemType):
     name = "choice"
     label = "Multiple choice"
     fields = frozenset({"prompt", "options", "multiple", "shuffle", "gold"})
     form_lists = ("selected",)
+    has_distractors = True
     sample = {
         "id": "sample-choice",
         "type": "choice",
@@ -133,3 +133,41 @@ class Choice(ItemType):
         return {"all": {"selected": [o["id"] for o in shown]},
                 "first": {"selected": [shown[0]["id"]]},
                 "longest-half": {"selected": [o["id"] for o in half]}}
+
+    def key_answer(self, content):
+        return {"selected": gold_ids(content)}
+
+    def lint_facts(self, content):
+        """Options are lettered when shuffled; a single-answer key has a position among them
+        and a length against theirs; unshuffled options should run in a natural order."""
+        options = content["options"]
+        ids = tuple(o["id"] for o in options)
+        shuffle = content.get("shuffle", True)
+        single = not content.get("multiple", False)
+        key = gold_ids(content)[0] if single else None
+        return LintFacts(
+            texts=own_texts(content, "options"),
+            lettered=ids if shuffle else (), lettered_noun="options",
+            key_position=KeyPosition(ids, (key,), "the correct option is listed",
+                                     sides=("first", "last")) if single else None,
+            pick=(key, tuple((o["id"], text_length(o["text"])) for o in options))
+            if single else None,
+            fixed_order=None if shuffle is not False else FixedOrder(
+                tuple(o["text"] for o in options),
+                ids.index(key) if single and key in ids else None))
+
+    def distractors(self, content, shown):
+        """How often each option was selected (a multi-select answer counts for each option
+        it ticks), and how often nothing was."""
+        gold = gold_ids(content)
+        tally = Tally(shown)
+        for s in shown:
+            selected = (s.answer or {}).get("selected") or []
+            for option in selected:
+                tally.add("options", option, s.score)
+            if not selected:
+                tally.add("options", NO_ANSWER, s.score)
+        key = ", ".join(gold)
+        picks = [tally.pick("options", key, o["id"], o["id"] in gold)
+                 for o in content["options"]]
+        return picks + [tally.pick("options", key, NO_ANSWER, False)]

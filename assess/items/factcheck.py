@@ -4,9 +4,10 @@ from __future__ import annotations
 from itertools import product
 from typing import Any, Mapping
 
-from .base import (MAX_ANSWER_SPACE, AnswerError, Checker, HumanPart, ItemType, ScoredPart,
-                   check_text_answer)
-from .registry import register
+from ..core.item_analysis import NO_ANSWER, Tally
+from .base import (MAX_ANSWER_SPACE, AnswerError, Checker, ConstantAnswerRule, HumanPart,
+                   ItemType, LintFacts, ScoredPart, check_text_answer, own_texts,
+                   written_text)
 
 LABELS = ("supported", "unsupported", "false")
 FALSE = "false"
@@ -26,7 +27,6 @@ def _mapping(raw: Mapping, key: str, ids: list[str], what: str) -> dict:
     return dict(value)
 
 
-@register
 class Factcheck(ItemType):
     name = "factcheck"
     label = "Fact-check claims"
@@ -34,6 +34,10 @@ class Factcheck(ItemType):
                         "gold_corrections"})
     default_skills = ("fact_checking",)
     form_keyed = ("labels", "corrections")
+    has_distractors = True
+    constant_answer_rules = (ConstantAnswerRule(
+        "factcheck-constant", "one label keys most claims; labelling every claim “{phrase}”",
+        {f"all-{label}": label for label in LABELS}, what="claim credit"),)
     sample = {
         "id": "sample-factcheck",
         "type": "factcheck",
@@ -191,3 +195,30 @@ class Factcheck(ItemType):
         view = self.public_view(content, presentation)
         return {f"all-{label}": {"labels": {c["id"]: label for c in view["claims"]}}
                 for label in view["labels"]}
+
+    def key_answer(self, content):
+        return {"labels": dict(content["gold"])}
+
+    def own_with_writing(self, content, answer):
+        """A correction for each claim the answer labels false (replacing any it has)."""
+        answer["corrections"] = {claim: written_text(0, MAX_CORRECTION)
+                                 for claim, label in (answer.get("labels") or {}).items()
+                                 if label == FALSE}
+        return answer
+
+    def lint_facts(self, content):
+        return LintFacts(texts=own_texts(content, "claims"))
+
+    def distractors(self, content, shown):
+        """Per claim, how often each label was chosen against the gold label."""
+        tally = Tally(shown)
+        for s in shown:
+            labels = (s.answer or {}).get("labels") or {}
+            for claim in content["claims"]:
+                tally.add(claim["id"], labels.get(claim["id"]) or NO_ANSWER, s.score)
+        picks = []
+        for claim in content["claims"]:
+            gold = content["gold"][claim["id"]]
+            picks += [tally.pick(claim["id"], gold, label, label == gold) for label in LABELS]
+            picks.append(tally.pick(claim["id"], gold, NO_ANSWER, False))
+        return picks

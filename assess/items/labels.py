@@ -4,8 +4,9 @@ from __future__ import annotations
 from itertools import product
 from typing import Any, Mapping
 
-from .base import MAX_ANSWER_SPACE, AnswerError, Checker, ItemType, _describe, form_value
-from .registry import register
+from ..core.item_analysis import NO_ANSWER, NONE_APPLY, Tally
+from .base import (MAX_ANSWER_SPACE, AnswerError, Checker, ConstantAnswerRule, EmptyKeyRule,
+                   ItemType, LintFacts, _describe, form_value, own_texts)
 
 OPTION_FIELDS = frozenset({"id", "text", "description"})
 
@@ -52,13 +53,16 @@ def subsets(ids: list[str]):
             for ticks in product((False, True), repeat=len(ids)))
 
 
-@register
 class Labels(ItemType):
     name = "labels"
     label = "Label a response"
     fields = frozenset({"prompt", "response", "options", "gold"})
     default_skills = ("guidelines",)
     form_lists = ("labels",)
+    has_distractors = True
+    constant_answer_rules = (ConstantAnswerRule("labels-all", "ticking every label",
+                                                {"all": "every label"}),)
+    empty_key = EmptyKeyRule("labels-none", "none", "have an empty gold set", "ticking nothing")
     sample = {
         "id": "sample-labels",
         "type": "labels",
@@ -155,3 +159,30 @@ class Labels(ItemType):
         and the first label shown only."""
         shown = [o["id"] for o in self.public_view(content, presentation)["options"]]
         return {"none": {"labels": []}, "all": {"labels": shown}, "first": {"labels": shown[:1]}}
+
+    def key_answer(self, content):
+        return {"labels": list(content["gold"])}
+
+    def lint_facts(self, content):
+        """The prompt and response only (the options are a taxonomy shared across items),
+        and whether the key is "none apply"."""
+        return LintFacts(texts=own_texts(content), key_empty=content["gold"] == [])
+
+    def distractors(self, content, shown):
+        """How often each label was picked (gold or not), and "none apply"."""
+        gold = set(content.get("gold") or [])
+        tally = Tally(shown)
+        for s in shown:
+            answer = s.answer or {}
+            if "labels" not in answer:
+                tally.add("labels", NO_ANSWER, s.score)
+                continue
+            for label in answer["labels"]:
+                tally.add("labels", label, s.score)
+            if not answer["labels"]:
+                tally.add("labels", NONE_APPLY, s.score)
+        key = ", ".join(o["id"] for o in content["options"] if o["id"] in gold) or NONE_APPLY
+        picks = [tally.pick("labels", key, o["id"], o["id"] in gold)
+                 for o in content["options"]]
+        return picks + [tally.pick("labels", key, NONE_APPLY, not gold),
+                        tally.pick("labels", key, NO_ANSWER, False)]

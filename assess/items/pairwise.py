@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .base import (AnswerError, Checker, ItemType, display_orders, longest, shortest,
-                   shuffled)
-from .registry import register
+from ..core.item_analysis import NO_ANSWER, Pick, Tally
+from .base import (AnswerError, Checker, ItemType, KeyPosition, LintFacts, display_orders,
+                   longest, own_texts, shortest, shuffled, text_length)
 
 STRENGTHS = {1: "slightly", 2: "clearly", 3: "much"}
 EQUAL = "equal"
+DEFAULT_STRENGTH = 2  # what the key answers when its gold gives no strength (any is right)
 
 
 def choices(content: Mapping) -> list[str]:
@@ -17,13 +18,21 @@ def choices(content: Mapping) -> list[str]:
         ([EQUAL] if content.get("allow_equal") else [])
 
 
-@register
+def side_strength(choice: Any, strength: Any) -> str:
+    """An answer as the distractor table names it: "a · much", or "equal"."""
+    if choice == EQUAL:
+        return EQUAL
+    return f"{choice} · {STRENGTHS.get(strength, 'no strength')}"
+
+
 class Pairwise(ItemType):
     name = "pairwise"
     label = "Pairwise comparison"
     fields = frozenset({"prompt", "responses", "allow_equal", "gold"})
     default_skills = ("judgment",)
     form_scalars = ("choice", "strength")
+    length_basis = "pairwise"
+    has_distractors = True
     sample = {
         "id": "sample-pairwise",
         "type": "pairwise",
@@ -145,3 +154,62 @@ class Pairwise(ItemType):
         if view["allow_equal"]:
             answers["equal"] = {"choice": EQUAL}
         return answers
+
+    def key_answer(self, content):
+        gold = content["gold"]
+        answer: dict[str, Any] = {"choice": gold["choice"]}
+        if gold["choice"] != EQUAL:
+            answer["strength"] = gold.get("strength", DEFAULT_STRENGTH)
+        return answer
+
+    def lint_facts(self, content):
+        """The better response's position and length against the other's, and the key's
+        strength ("much better", or "equal")."""
+        ids = tuple(r["id"] for r in content["responses"])
+        gold = content["gold"]
+        choice, strength = gold["choice"], gold.get("strength")
+        degree = EQUAL if choice == EQUAL else \
+            None if strength is None else f"{STRENGTHS[strength]} better"
+        position = lengths = None
+        if choice != EQUAL:
+            position = KeyPosition(ids, (choice,), "the better response is listed",
+                                   other="second")
+            length = {r["id"]: text_length(r["text"]) for r in content["responses"]}
+            lengths = (length[choice],
+                       next(n for ident, n in length.items() if ident != choice))
+        return LintFacts(texts=own_texts(content, "responses"), lettered=ids,
+                         key_position=position, key_lengths=lengths, key_degree=degree)
+
+    def distractors(self, content, shown):
+        """Side × strength as answered (every combination, picked or not), then which
+        position on screen the chosen side had (first shown or second), for position bias."""
+        gold = content["gold"]
+        key = side_strength(gold["choice"], gold.get("strength"))
+        sides = [r["id"] for r in content["responses"]]
+        options = [side_strength(side, strength) for side in sides for strength in STRENGTHS]
+        if content.get("allow_equal") or gold["choice"] == EQUAL:
+            options.append(EQUAL)
+        tally = Tally(shown)
+        for s in shown:
+            answer = s.answer or {}
+            choice = answer.get("choice")
+            if choice is None:
+                tally.add("side × strength", NO_ANSWER, s.score)
+                continue
+            given = side_strength(choice, answer.get("strength"))
+            if given not in options:
+                options.append(given)  # a side without a strength
+            tally.add("side × strength", given, s.score)
+            order = list((s.presentation or {}).get("order") or sides)
+            if choice in order:
+                tally.add("position", "first shown" if order.index(choice) == 0
+                          else "second shown", s.score)
+
+        def exact(option: str) -> bool:
+            if gold["choice"] == EQUAL or gold.get("strength") is None:
+                return option.split(" · ")[0] == gold["choice"]
+            return option == key
+        picks: list[Pick] = [tally.pick("side × strength", key, o, exact(o)) for o in options]
+        picks.append(tally.pick("side × strength", key, NO_ANSWER, False))
+        return picks + [tally.pick("position", "", where, False)
+                        for where in ("first shown", "second shown")]

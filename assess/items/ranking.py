@@ -4,10 +4,10 @@ from __future__ import annotations
 from itertools import combinations, permutations
 from typing import Any, Mapping
 
-from .base import Checker, ItemType, _describe, text_length
+from ..core.item_analysis import NO_ANSWER, Tally
+from .base import Checker, ItemType, KeyPosition, LintFacts, _describe, own_texts, text_length
 from .labels import parse_id_list
 from .pairwise import Pairwise
-from .registry import register
 
 
 def gold_ranks(order: list) -> dict[str, int]:
@@ -16,13 +16,30 @@ def gold_ranks(order: list) -> dict[str, int]:
             for ident in (element if isinstance(element, list) else [element])}
 
 
-@register
+def group(element) -> list[str]:
+    """A gold order's element as a list of ids: a tie group, or one id."""
+    return list(element) if isinstance(element, list) else [element]
+
+
+def gold_places(order: list) -> dict[str, tuple[int, int]]:
+    """Response id -> the range of 1-based places it may take in the gold order (a tie group
+    of k spans k places)."""
+    places, place = {}, 1
+    for element in order:
+        for ident in group(element):
+            places[ident] = (place, place + len(group(element)) - 1)
+        place += len(group(element))
+    return places
+
+
 class Ranking(ItemType):
     name = "ranking"
     label = "Ranking"
     fields = frozenset({"prompt", "responses", "gold"})
     default_skills = ("judgment",)
     form_lists = ("order",)
+    length_basis = "ranking top against bottom"
+    has_distractors = True
     sample = {
         "id": "sample-ranking",
         "type": "ranking",
@@ -117,3 +134,42 @@ class Ranking(ItemType):
         by_brevity = [r["id"] for r in sorted(shown, key=lambda r: text_length(r["text"]))]
         return {"displayed": {"order": displayed}, "reversed": {"order": displayed[::-1]},
                 "longest-first": {"order": by_length}, "shortest-first": {"order": by_brevity}}
+
+    def key_answer(self, content):
+        return {"order": [ident for element in content["gold"]["order"]
+                          for ident in group(element)]}
+
+    def lint_facts(self, content):
+        """Where the top group sits, and its mean length against the bottom group's."""
+        ids = tuple(r["id"] for r in content["responses"])
+        order = content["gold"]["order"]
+        top, bottom = group(order[0]), group(order[-1])
+        length = {r["id"]: text_length(r["text"]) for r in content["responses"]}
+        lengths = None
+        if len(order) >= 2 and all(i in length for i in top + bottom):
+            lengths = (sum(length[i] for i in top) / len(top),
+                       sum(length[i] for i in bottom) / len(bottom))
+        return LintFacts(texts=own_texts(content, "responses"), lettered=ids,
+                         key_position=KeyPosition(ids, tuple(top),
+                                                  "a top-ranked response is listed"),
+                         key_lengths=lengths)
+
+    def distractors(self, content, shown):
+        """Per response, how often it was put in each place against its gold place."""
+        gold = gold_places(content["gold"]["order"])
+        ids = [r["id"] for r in content["responses"]]
+        tally = Tally(shown)
+        for s in shown:
+            order = (s.answer or {}).get("order") or []
+            complete = len(order) == len(ids)
+            for ident in ids:
+                tally.add(ident, str(order.index(ident) + 1) if complete and ident in order
+                          else NO_ANSWER, s.score)
+        picks = []
+        for ident in ids:
+            low, high = gold[ident]
+            key = str(low) if low == high else f"{low}–{high}"
+            picks += [tally.pick(ident, key, str(place), low <= place <= high)
+                      for place in range(1, len(ids) + 1)]
+            picks.append(tally.pick(ident, key, NO_ANSWER, False))
+        return picks

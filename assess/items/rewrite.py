@@ -4,13 +4,11 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .base import (MAX_TEXT_ANSWER, Checker, GradeResult, HumanPart, ItemType, ScoredPart,
-                   check_text_answer)
-from .registry import register
+                   check_text_answer, written_text)
 
 DEFAULT_MAX_CHARS = 5000
 
 
-@register
 class Rewrite(ItemType):
     name = "rewrite"
     label = "Rewrite a response"
@@ -114,3 +112,11 @@ class Rewrite(ItemType):
 
     def answer_space(self, content):
         return [{}]  # nothing is auto-graded: the one answer scores 0 of 0
+
+    def key_answer(self, content):
+        return {}  # nothing is keyed: the rewrite is written
+
+    def own_with_writing(self, content, answer):
+        answer["text"] = written_text(content.get("min_chars", 0),
+                                      content.get("max_chars", DEFAULT_MAX_CHARS))
+        return answer

@@ -5,8 +5,8 @@ from itertools import product
 from math import prod
 from typing import Any, Mapping
 
-from .base import MAX_ANSWER_SPACE, AnswerError, Checker, ItemType, _describe
-from .registry import register
+from ..core.item_analysis import NO_ANSWER, Tally
+from .base import MAX_ANSWER_SPACE, AnswerError, Checker, ConstantAnswerRule, ItemType, _describe
 
 DIMENSION_FIELDS = frozenset({"id", "label", "description", "min", "max", "tolerance", "levels"})
 DEFAULT_MIN, DEFAULT_MAX, DEFAULT_TOLERANCE, DEFAULT_PARTIAL = 1, 5, 1, 0.5
@@ -30,13 +30,18 @@ def scale(dimension: Mapping) -> tuple[int, int]:
     return dimension.get("min", DEFAULT_MIN), dimension.get("max", DEFAULT_MAX)
 
 
-@register
 class Rubric(ItemType):
     name = "rubric"
     label = "Rubric scoring"
     fields = frozenset({"prompt", "response", "dimensions", "gold", "partial"})
     default_skills = ("rubric_calibration",)
     form_keyed = ("scores",)
+    has_distractors = True
+    constant_answer_rules = (ConstantAnswerRule(
+        "rubric-balance", "the gold levels cluster; scoring every dimension at {phrase} of its "
+                          "scale ('{strategy}')",
+        {"top": "the top", "bottom": "the bottom", "middle": "the middle",
+         "second-top": "one below the top"}),)
     sample = {
         "id": "sample-rubric",
         "type": "rubric",
@@ -187,3 +192,24 @@ class Rubric(ItemType):
                   "second-top": lambda low, high: max(low, high - 1)}
         return {name: {"scores": {d["id"]: level(d["min"], d["max"]) for d in dimensions}}
                 for name, level in levels.items()}
+
+    def key_answer(self, content):
+        return {"scores": dict(content["gold"])}
+
+    def distractors(self, content, shown):
+        """Per dimension, how often each level was chosen against the gold level (one row of
+        that dimension's gold × chosen confusion matrix)."""
+        tally = Tally(shown)
+        for s in shown:
+            scores = (s.answer or {}).get("scores") or {}
+            for dimension in content["dimensions"]:
+                level = scores.get(dimension["id"])
+                tally.add(dimension["id"], NO_ANSWER if level is None else str(level), s.score)
+        picks = []
+        for dimension in content["dimensions"]:
+            gold = str(content["gold"][dimension["id"]])
+            low, high = scale(dimension)
+            picks += [tally.pick(dimension["id"], gold, str(level), str(level) == gold)
+                      for level in range(int(low), int(high) + 1)]
+            picks.append(tally.pick(dimension["id"], gold, NO_ANSWER, False))
+        return picks

@@ -30,6 +30,8 @@ class Attempt(db.Model):
         Index("ix_attempts_certificate_due", "certificate_due_at",
               sqlite_where=text("certificate_due_at IS NOT NULL"),
               postgresql_where=text("certificate_due_at IS NOT NULL")),
+        # Item analysis (services.analysis): an assessment's scored first attempts.
+        Index("ix_attempts_analysis", "assessment_id", "status", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +71,12 @@ class Response(db.Model):
     __table_args__ = (
         UniqueConstraint("attempt_id", "position"),
         UniqueConstraint("attempt_id", "item_version_id"),
+        # Item analysis (services.analysis) reads every response of the attempts in scope in
+        # this order, and only these columns (the id to join grading tasks): the index alone
+        # answers it and the report's stamp, without the rows and their answers. Saving an
+        # answer changes none of them.
+        Index("ix_responses_analysis", "attempt_id", "position", "item_version_id",
+              "section_slug", "auto_points", "max_points", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

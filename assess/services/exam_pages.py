@@ -69,6 +69,11 @@ class ItemView:
     def templates(self) -> dict[str, str]:
         return item_types.get(self.type).templates
 
+    @property
+    def script(self) -> str | None:
+        """The type's own script for the exam page (a path under static/), if it has one."""
+        return item_types.get(self.type).script
+
 
 @dataclass(frozen=True)
 class WrittenPart:

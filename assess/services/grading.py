@@ -342,7 +342,8 @@ def view_of(task: GradingTask, *, show_grades: bool) -> TaskView:
     version = response.item_version
     content = version.content
     item_type = item_types.get(content["type"])
-    diff = word_diff(task.context.get("original", ""), task.text) if task.kind == "rewrite" \
+    # A part whose type hands graders the original text (a rewrite) is shown as a word diff.
+    diff = word_diff(task.context["original"], task.text) if "original" in task.context \
         else None
     others = []
     if show_grades:

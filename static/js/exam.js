@@ -205,7 +205,7 @@
       if (el.type === "radio" || el.type === "checkbox") {
         el.checked = values.indexOf(el.value) !== -1;
       } else if (el.tagName === "SELECT") {
-        // Several selects can share a name (ranking positions): take them in order.
+        // Several selects can share a name (one per position of an order): take them in order.
         var same = form.querySelectorAll('select[name="' + el.name + '"]');
         var index = Array.prototype.indexOf.call(same, el);
         el.value = values[index] !== undefined ? values[index] : "";

@@ -4,6 +4,7 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
+from assess import items as item_types
 from assess.banks.errors import BankFilesInvalid
 from assess.extensions import db
 from assess.models import (AnswerEvent, Assessment, Attempt, Item, ItemVersion, Response,
@@ -30,8 +31,7 @@ def test_import_creates_every_item_and_assessment(app, banks_copy):
         assert count(ItemVersion) == count(Item)
         assert set(report.assessments) == {"general-screening", "practice"}
         types = set(db.session.scalars(select(Item.type)))
-        assert types == {"pairwise", "ranking", "rubric", "factcheck", "rewrite", "labels",
-                         "choice"}
+        assert types == set(item_types.names())
         version = db.session.scalars(select(ItemVersion)).first()
         assert version.rendered and "explanation" in version.rendered_gold
 

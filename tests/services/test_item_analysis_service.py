@@ -111,3 +111,48 @@ def test_a_regrade_that_changes_no_score_still_refreshes_the_report(app, make_us
         assert after is not before
         labels = {i.label for i in after.items}
         assert f"starter/{choice.item} v2" in labels and choice.label not in labels
+
+
+def test_tables_are_computed_on_request_with_the_same_figures(app, make_user, imported, quiet):
+    """The test and items always; parts, skills and rubric dimensions when asked for (every
+    one by default for a small analysis). Leaving some out changes no figure."""
+    from assess.services.analysis import OPTIONAL, item_statistics
+    graded(app, make_user, 3, "tables")
+    with app.app_context():
+        full = item_statistics(SCREENING, use_cache=False)  # small: every table
+        assert full.tables == OPTIONAL and full.parts and full.skills and full.dimensions
+        lean = item_statistics(SCREENING, use_cache=False, tables=())
+        assert (lean.parts, lean.skills, lean.dimensions) == (None, None, None)
+        assert lean.items == full.items and lean.test == full.test
+        some = item_statistics(SCREENING, use_cache=False, tables={"skills"})
+        assert some.skills == full.skills and some.parts is None and some.dimensions is None
+        with pytest.raises(ValueError):
+            item_statistics(SCREENING, tables={"nonsense"})
+
+
+def test_a_cached_report_grows_the_tables_asked_for(app, make_user, imported, quiet,
+                                                     monkeypatch):
+    """A large analysis (here: any) computes the page's tables first; asking for more
+    computes them, keeping the others, and the bigger report serves both requests."""
+    from assess.services import analysis
+    graded(app, make_user, 2, "grow")
+    monkeypatch.setattr(analysis, "INLINE", 0)
+    with app.app_context():
+        page = analysis.item_statistics(SCREENING)
+        assert not page.small and page.tables == analysis.MAIN
+        assert analysis.item_statistics(SCREENING) is page
+        every = analysis.item_statistics(SCREENING, tables=analysis.OPTIONAL)
+        assert every is not page and every.tables == analysis.OPTIONAL
+        assert analysis.item_statistics(SCREENING) is every
+        assert analysis.item_statistics(SCREENING, tables={"dimensions"}) is every
+
+
+def test_distractor_tables_are_read_once_per_report(app, make_user, imported, quiet):
+    from assess.services.analysis import distractor_analysis, item_statistics
+    graded(app, make_user, 2, "picks")
+    with app.app_context():
+        report = item_statistics(SCREENING, use_cache=False, tables=())
+        reads, found = count_queries(app, lambda: distractor_analysis(report))
+        assert reads == 1 and found.rows and found.confusions
+        again, same = count_queries(app, lambda: distractor_analysis(report))
+        assert again == 0 and same is found

@@ -306,7 +306,7 @@ def test_choice_option_picks_with_the_mean_score_of_who_picked_them():
 
 def test_multiple_choice_counts_each_ticked_option():
     content = {**CHOICE, "gold": ["a", "b"], "multiple": True}
-    picks = by_answer(ia.choice_picks(content, [ia.Shown({"selected": ["a", "c"]}),
+    picks = by_answer(ia.distractors(content, [ia.Shown({"selected": ["a", "c"]}),
                                                 ia.Shown({"selected": ["a", "b"]})]))
     assert (picks["a"].count, picks["b"].count, picks["c"].count) == (2, 1, 1)
     assert picks["a"].correct and picks["b"].correct and not picks["c"].correct
@@ -393,3 +393,24 @@ def test_ranking_places_against_gold_places_with_ties():
 
 def test_types_without_keyed_choices_have_no_distractors():
     assert ia.distractors({"type": "rewrite"}, [ia.Shown({"text": "..."})]) == []
+
+
+def test_work_shared_between_matrices_changes_no_figure():
+    """``Shared`` reuses each set of rows' totals and a column given twice (an item of one
+    part is that part); the figures are those computed without it."""
+    totals = [3.0, 1.5, 1.0, 0.0, 2.0]
+    rows, points = [0, 1, 2, 3], [1.0, 1.0, 0.0, 0.0]
+    item = ia.PartScores("item", rows, points, 1.0, random_guess=0.25)
+    keyed = ia.PartScores("keyed", rows, points, 1.0, random_guess=0.25)  # the same lists
+    other = ia.PartScores("other", [0, 1, 4], [1.0, 0.5, 2.0], 2.0)
+    alone = ia.part_statistics(ia.Matrix([item, other], totals, 4.0))
+    shared = ia.Shared()
+    assert ia.part_statistics(ia.Matrix([item, other], totals, 4.0), shared=shared) == alone
+    again = ia.part_statistics(ia.Matrix([keyed, other], totals, 4.0), shared=shared)
+    assert [(s.n, s.facility, s.discrimination, s.discriminative_efficiency,
+             s.effective_weight) for s in again] == [
+        (s.n, s.facility, s.discrimination, s.discriminative_efficiency, s.effective_weight)
+        for s in alone]
+    other_totals = [t + 1 for t in totals]  # other totals: nothing is reused
+    moved = ia.part_statistics(ia.Matrix([item], other_totals, 5.0), shared=shared)
+    assert moved == ia.part_statistics(ia.Matrix([item], other_totals, 5.0))

@@ -218,3 +218,83 @@ def test_written_parts_skills_and_rubric_dimensions_of_the_screening(app, client
     dims = list(csv.DictReader(io.StringIO(client.get(
         f"/admin/assessments/{SCREENING}/analysis.csv?table=dimensions").text)))
     assert {d["source"] for d in dims} == {"item", "rubric"}
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """Every analysis counts as large: the page shows the test and its items, and links to
+    the other tables."""
+    from assess.services import analysis
+    monkeypatch.setattr(analysis, "INLINE", 0)
+
+
+def test_a_large_analysis_links_to_the_tables_it_leaves_out(client, make_user, attempts,
+                                                             large):
+    sign_in(client, make_user)
+    page = client.get(f"/admin/assessments/{MINI}/analysis").text
+    assert "from 4 scored attempts" in page
+    assert re.search(r"Mean score</th><td class=\"num\">1.38</td><td class=\"num\">45.8%", page)
+    assert row(page, C1)[2] == "50.0%" and row(page, P2)[2] == "37.5%"  # the same figures
+    assert 'id="parts"' not in page and 'id="skills"' not in page
+    assert "A · much" not in page  # no distractor table: the answers were not read
+    assert f'href="/admin/assessments/{MINI}/analysis/details"' in page
+    assert f'href="/admin/assessments/{MINI}/analysis/distractors"' in page
+    details = client.get(f"/admin/assessments/{MINI}/analysis/details").text
+    assert 'id="parts"' in details and 'id="skills"' in details and "Rubric dimensions" in details
+    assert row(details, f"{C1} · keyed")[2] == "50.0%"
+    picks = client.get(f"/admin/assessments/{MINI}/analysis/distractors").text
+    assert "A · much" in picks and "(no answer)" in picks
+    everyone = client.get(f"/admin/assessments/{MINI}/analysis/distractors?attempts=all").text
+    assert 'aria-current="page">all attempts' in everyone
+    for table in ("test", "items", "parts", "skills", "dimensions", "distractors"):
+        reply = client.get(f"/admin/assessments/{MINI}/analysis.csv?table={table}")
+        assert reply.status_code == 200 and reply.text.splitlines()[0]
+
+
+def test_the_confusion_matrices_of_a_large_screening_are_with_the_distractors(
+        app, client, make_user, quiet, large):
+    from assess.services.banks import import_paths
+    with app.app_context():
+        import_paths([BANKS], now=FIXED_NOW)
+    finished_attempts(app, make_user, 2)
+    grade_all(app, make_user("grader@example.org", "grader"))
+    sign_in(client, make_user)
+    assert "gold level × level chosen" not in client.get(
+        f"/admin/assessments/{SCREENING}/analysis").text
+    details = client.get(f"/admin/assessments/{SCREENING}/analysis/details").text
+    assert "rubric starter/justification v1</code> · decisive" in details
+    picks = client.get(f"/admin/assessments/{SCREENING}/analysis/distractors").text
+    assert "Rubric dimension “accuracy”: gold level × level chosen" in picks
+    assert "Fact-check claims: gold label × label chosen" in picks
+
+
+def test_only_admins_see_the_pages_a_large_analysis_links_to(client, make_user, mini, large):
+    for role in ("grader", "admin"):
+        make_user(f"{role}@example.org", role)
+
+    def log_in(role):
+        client.post("/auth/logout")
+        reply = client.post("/auth/login", data={"email": f"{role}@example.org",
+                                                 "password": PASSWORD})
+        assert reply.status_code == 302
+    for path in ("details", "distractors"):
+        url = f"/admin/assessments/{MINI}/analysis/{path}"
+        client.post("/auth/logout")
+        assert client.get(url).status_code == 302
+        log_in("grader")
+        assert client.get(url).status_code == 403
+        log_in("admin")
+        assert client.get(url).status_code == 200
+        assert client.get(f"/admin/assessments/nope/analysis/{path}").status_code == 404
+
+
+def test_a_large_analysis_page_stays_the_same_once_every_table_is_computed(
+        client, make_user, attempts, large):
+    sign_in(client, make_user)
+
+    def content():
+        page = client.get(f"/admin/assessments/{MINI}/analysis").text
+        return page[page.index("<h1>"):page.index("</main>")]
+    before = content()
+    client.get(f"/admin/assessments/{MINI}/analysis/details")  # the cached report grows
+    assert content() == before

@@ -88,6 +88,13 @@ from here):
     than ``BLUEPRINT_SHORTCUT_MARGIN`` (0.15) is a finding at the first section drawing the
     type; ``shortcut_lines`` is the table ``banks validate`` prints for every type.
 
+No rule names an item type. What a rule reads of an item comes from the item's type
+(``ItemType.lint_facts`` -> ``LintFacts``: its texts, lettered entries, key position, key
+lengths, single pick, key degree, fixed order, empty key) and, for a whole type, from its class
+attributes ``length_basis``, ``constant_answer_rules`` and ``empty_key``; the types named above
+are the built-in ones that supply each fact. A finding about one type starts with the type's
+name; rules that test types separately take them in the order the bank first uses them.
+
 Rules 9-13 name the items on which the shortcut beats chance. Findings carry the file and line
 (the item's, the field's where known, or the blueprint section's), the bank (or blueprint), and
 the ids of the items concerned.
@@ -96,14 +103,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .balance import (LENGTH_TIE, MAX_STRENGTH_SHARE, MIN_LENGTH_ITEMS, STRENGTH_NAMES,
-                      _choice_length, _gold_balance, _length_bias, _strength_balance)
+from .balance import (LENGTH_TIE, MAX_STRENGTH_SHARE, MIN_LENGTH_ITEMS, _choice_length,
+                      _gold_balance, _length_bias, _strength_balance, length_bases)
 from .blueprints import (BLUEPRINT_SHORTCUT_MARGIN, BlueprintShortcuts, TypeShortcut,
                          _blueprint_findings, blueprint_shortcuts, shortcut_lines)
 from .common import (ALPHA, MIN_ITEMS, BankContent, Finding, _Context, binomial_pmf,
                      binomial_two_sided)
 from .constant_answers import (LABELS_MAX_EMPTY_SHARE, MIN_SHORTCUT_ITEMS, SHORTCUT_MARGIN,
-                               _factcheck_constant, _labels, _rubric_balance)
+                               _constant_answers)
 from .duplicates import (DUPLICATE_JACCARD, SHINGLE_WORDS, _duplicates, item_text, normalise,
                          shingles)
 from .explanations import (MIN_EXPLANATION_CHARS, _explanations, display_references, real_text,
@@ -115,9 +122,9 @@ __all__ = [
     "ALPHA", "BLUEPRINT_SHORTCUT_MARGIN", "DUPLICATE_JACCARD", "LABELS_MAX_EMPTY_SHARE",
     "LENGTH_TIE", "MAX_STRENGTH_SHARE", "MIN_EXPLANATION_CHARS", "MIN_ITEMS",
     "MIN_LENGTH_ITEMS", "MIN_RUBRIC_LEVELS", "MIN_SHORTCUT_ITEMS", "SHINGLE_WORDS",
-    "SHORTCUT_MARGIN", "STRENGTH_NAMES", "BankContent", "BlueprintShortcuts", "Finding",
-    "TypeShortcut", "binomial_pmf", "binomial_two_sided", "blueprint_shortcuts",
-    "display_references", "item_text", "lint", "normalise", "order_key", "ordered", "real_text",
+    "SHORTCUT_MARGIN", "BankContent", "BlueprintShortcuts", "Finding", "TypeShortcut",
+    "binomial_pmf", "binomial_two_sided", "blueprint_shortcuts", "display_references",
+    "item_text", "length_bases", "lint", "normalise", "order_key", "ordered", "real_text",
     "shingles", "shortcut_lines", "shuffled",
 ]
 
@@ -138,9 +145,7 @@ def lint(loaded: Any) -> list[Finding]:
         _rubrics(context, bank)
         _choice_length(context, bank)
         _unshuffled_choices(context, bank)
-        _rubric_balance(context, bank)
-        _labels(context, bank)
-        _factcheck_constant(context, bank)
+        _constant_answers(context, bank)
     assessments = list(getattr(loaded, "assessments", ()) or ())
     if assessments:
         _blueprint_findings(context, blueprint_shortcuts(assessments, banks))

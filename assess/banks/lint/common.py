@@ -9,6 +9,9 @@ from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 import yaml
 
+from ... import items as item_types
+from ...items import ItemType, LintFacts
+
 MIN_ITEMS = 6
 ALPHA = 0.05
 
@@ -117,7 +120,15 @@ def _locate(file: str) -> _Where:
 class _Context:
     def __init__(self) -> None:
         self._where: dict[str, _Where] = {}
+        self._facts: dict[int, tuple[Mapping, LintFacts]] = {}
         self.findings: list[Finding] = []
+
+    def facts(self, entry: Mapping) -> LintFacts:
+        """The item's ``LintFacts``, asked of its type once per lint run."""
+        found = self._facts.get(id(entry))
+        if found is None or found[0] is not entry:
+            found = self._facts[id(entry)] = (entry, facts_of(entry))
+        return found[1]
 
     def where(self, bank: BankContent) -> _Where:
         """The bank file's lines, read on the first finding that needs them (most banks have
@@ -141,12 +152,21 @@ class _Context:
 
 # ------------------------------------------------------------------ shared by rules
 
-def _ids(parts: Iterable) -> list[str]:
-    return [p["id"] for p in parts or () if isinstance(p, Mapping) and "id" in p]
+def kind_of(entry: Mapping) -> ItemType:
+    return item_types.get(entry.get("type"))
 
 
-def _group(element: Any) -> list[str]:
-    return list(element) if isinstance(element, (list, tuple)) else [element]
+def facts_of(entry: Mapping) -> LintFacts:
+    """What the item's type tells the linter about it (``ItemType.lint_facts``)."""
+    return kind_of(entry).lint_facts(entry)
+
+
+def by_type(entries: Iterable[Mapping]) -> dict[str, list[Mapping]]:
+    """Entries grouped by type, types in the order the entries first use them."""
+    groups: dict[str, list[Mapping]] = {}
+    for entry in entries:
+        groups.setdefault(entry.get("type"), []).append(entry)
+    return groups
 
 
 def _test(context: _Context, bank: BankContent, rule: str, label: str, what: str,

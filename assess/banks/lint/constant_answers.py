@@ -1,5 +1,6 @@
 """Rules 9-12: one answer given to every item of a type, without reading it, must not earn
-clearly more than answering at random (see the package docstring).
+clearly more than answering at random (see the package docstring). Which answers, and how a
+finding reads, each type says (``ItemType.constant_answer_rules`` and ``empty_key``).
 
 Credits are shares of the keyed (auto-graded) points, weighted by each item's points, graded by
 the type itself (``assess.items.shortcuts``); chance is the random guesser's expected share,
@@ -10,8 +11,9 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from ... import items as item_types
+from ...items import EmptyKeyRule, ItemType
 from ...items.shortcuts import NotEnumerable, chance_credit, mean_shortcut_credit
-from .common import BankContent, _Context
+from .common import BankContent, _Context, by_type
 
 # A constant answer may beat random answering by this share of the type's keyed credit before
 # it is flagged. Ten points: random answering is a low bar (a third of a rubric or fact-check
@@ -26,18 +28,14 @@ LABELS_MAX_EMPTY_SHARE = 0.25
 # drawing two of them hands the pattern to every applicant.
 MIN_SHORTCUT_ITEMS = 3
 
-_RUBRIC_LEVELS = {"top": "the top", "bottom": "the bottom", "middle": "the middle",
-                  "second-top": "one below the top"}
-
 
 class _Scored:
     """One type's items in a bank: points, each strategy's credit and chance, per item."""
 
-    def __init__(self, bank: BankContent, type_name: str):
-        kind = item_types.get(type_name)
+    def __init__(self, kind: ItemType, entries: Iterable[Mapping]):
         self.rows: list[tuple[str, float, dict[str, float], float]] = []
-        for entry in bank.items:
-            if entry.get("type") != type_name or not kind.max_points(entry):
+        for entry in entries:
+            if not kind.max_points(entry):
                 continue
             try:
                 chance = chance_credit(kind, entry)
@@ -77,39 +75,34 @@ def _over(context: _Context, bank: BankContent, rule: str, scored: _Scored, stra
                 f"{', '.join(items)}")
 
 
-def _rubric_balance(context: _Context, bank: BankContent) -> None:
-    scored = _Scored(bank, "rubric")
-    if not scored.rows:
-        return
-    strategy, credit = scored.best(_RUBRIC_LEVELS)
-    _over(context, bank, "rubric-balance", scored, strategy, credit,
-          f"rubric: the gold levels cluster; scoring every dimension at "
-          f"{_RUBRIC_LEVELS[strategy]} of its scale ('{strategy}')")
+def _constant_answers(context: _Context, bank: BankContent) -> None:
+    """Per type, in the order the bank first uses them: each of the type's
+    ``constant_answer_rules`` (the best of its strategies against chance), then its
+    ``empty_key`` rule (how many items have the empty answer as key)."""
+    for name, entries in by_type(bank.items).items():
+        kind = item_types.get(name)
+        if not kind.constant_answer_rules and kind.empty_key is None:
+            continue
+        scored = _Scored(kind, entries)
+        for rule in kind.constant_answer_rules:
+            if not scored.rows:
+                continue
+            strategy, credit = scored.best(rule.strategies)
+            how = rule.how.format(phrase=rule.strategies[strategy], strategy=strategy)
+            _over(context, bank, rule.rule, scored, strategy, credit, f"{name}: {how}",
+                  rule.what)
+        if kind.empty_key is not None:
+            _empty_keys(context, bank, name, kind.empty_key, entries, scored)
 
 
-def _factcheck_constant(context: _Context, bank: BankContent) -> None:
-    scored = _Scored(bank, "factcheck")
-    if not scored.rows:
-        return
-    strategy, credit = scored.best(scored.rows[0][2])
-    label = strategy.removeprefix("all-")
-    _over(context, bank, "factcheck-constant", scored, strategy, credit,
-          f"factcheck: one label keys most claims; labelling every claim “{label}”",
-          "claim credit")
-
-
-def _labels(context: _Context, bank: BankContent) -> None:
-    scored = _Scored(bank, "labels")
-    if scored.rows:
-        _over(context, bank, "labels-all", scored, "all", scored.credit("all"),
-              "labels: ticking every label")
-    entries: list[Mapping] = [e for e in bank.items if e.get("type") == "labels"]
-    empty = [e["id"] for e in entries if e.get("gold") == []]
+def _empty_keys(context: _Context, bank: BankContent, name: str, rule: EmptyKeyRule,
+                entries: list[Mapping], scored: _Scored) -> None:
+    empty = [e["id"] for e in entries if context.facts(e).key_empty]
     if len(entries) < MIN_SHORTCUT_ITEMS or len(empty) <= LABELS_MAX_EMPTY_SHARE * len(entries):
         return
-    earns = (f"{scored.credit('none'):.2f} of the keyed credit, chance {scored.chance():.2f}"
-             if scored.rows else "their credit")
-    context.add("labels-none", bank, empty,
-                f"labels: {len(empty)} of {len(entries)} items ({len(empty) / len(entries):.0%}) "
-                f"have an empty gold set (at most {LABELS_MAX_EMPTY_SHARE:.0%}), so ticking "
-                f"nothing earns {earns}: {', '.join(empty)}")
+    earns = (f"{scored.credit(rule.strategy):.2f} of the keyed credit, chance "
+             f"{scored.chance():.2f}" if scored.rows else "their credit")
+    context.add(rule.rule, bank, empty,
+                f"{name}: {len(empty)} of {len(entries)} items ({len(empty) / len(entries):.0%}) "
+                f"{rule.have} (at most {LABELS_MAX_EMPTY_SHARE:.0%}), so {rule.doing} earns "
+                f"{earns}: {', '.join(empty)}")

@@ -5,7 +5,8 @@ import re
 from itertools import combinations
 from typing import Mapping, Sequence
 
-from .common import BankContent, _Context
+from ...items import LintFacts
+from .common import BankContent, _Context, facts_of
 
 SHINGLE_WORDS = 5
 DUPLICATE_JACCARD = 0.6
@@ -18,11 +19,9 @@ def normalise(text: str) -> list[str]:
     return _PUNCTUATION.sub(" ", text.lower()).split()
 
 
-def item_text(entry: Mapping) -> str:
-    parts = [entry.get("prompt"), entry.get("response")]
-    for key in ("responses", "claims") + (() if entry.get("type") == "labels" else ("options",)):
-        parts += [part.get("text") for part in entry.get(key) or () if isinstance(part, Mapping)]
-    return "\n".join(p for p in parts if isinstance(p, str))
+def item_text(entry: Mapping, facts: LintFacts | None = None) -> str:
+    """The item's own words (``LintFacts.texts``, from its type), one text a line."""
+    return "\n".join((facts or facts_of(entry)).texts)
 
 
 def shingles(words: Sequence[str], size: int = SHINGLE_WORDS) -> set[tuple[str, ...]]:
@@ -33,7 +32,7 @@ def shingles(words: Sequence[str], size: int = SHINGLE_WORDS) -> set[tuple[str, 
 
 def _duplicates(context: _Context, banks: Sequence[BankContent]) -> None:
     entries = [(bank, entry) for bank in banks for entry in bank.items]
-    sets = [shingles(normalise(item_text(entry))) for _, entry in entries]
+    sets = [shingles(normalise(item_text(entry, context.facts(entry)))) for _, entry in entries]
     index: dict[tuple[str, ...], list[int]] = {}
     for i, shingle_set in enumerate(sets):
         for shingle in shingle_set:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping, Sequence
 
-from .common import BankContent, _Context, _ids
+from .common import BankContent, _Context, facts_of
 
 MIN_EXPLANATION_CHARS = 40
 
@@ -22,8 +22,9 @@ def real_text(text: str) -> str:
 
 
 def shuffled(entry: Mapping) -> bool:
-    kind = entry.get("type")
-    return kind in ("pairwise", "ranking") or (kind == "choice" and entry.get("shuffle", True))
+    """Whether the item shows entries in a random order, named by display letter
+    (``LintFacts.lettered``, from its type)."""
+    return bool(facts_of(entry).lettered)
 
 
 def _alternation(names: Iterable[str]) -> str:
@@ -102,9 +103,10 @@ def _explanations(context: _Context, bank: BankContent) -> None:
                         f"explanation has {len(text)} characters of text; write at least "
                         f"{MIN_EXPLANATION_CHARS} saying why the key is right",
                         field="explanation")
-        if not shuffled(entry):
+        facts = context.facts(entry)
+        if not facts.lettered:
             continue
-        ids = _ids(entry.get("responses") or entry.get("options"))
+        ids = list(facts.lettered)
         justification = entry.get("justification")
         texts = [("explanation", explanation),
                  ("justification prompt", justification.get("prompt")
@@ -114,7 +116,7 @@ def _explanations(context: _Context, bank: BankContent) -> None:
                 continue
             phrases = display_references(value, ids)
             if phrases:
-                things = "options" if entry["type"] == "choice" else "responses"
+                things = facts.lettered_noun
                 context.add("explanation", bank, [item],
                             f"{where} names {things} by display letter, position or id ("
                             f"{', '.join(repr(p) for p in phrases)}); they are shown "

@@ -10,7 +10,7 @@ ascending or descending in the order listed.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any
 
 from .common import BankContent, _Context
 from .explanations import real_text
@@ -89,25 +89,17 @@ def ordered(texts: list[Any]) -> bool:
 
 
 def _unshuffled_choices(context: _Context, bank: BankContent) -> None:
+    """Items whose type reports options shown in a fixed order (``LintFacts.fixed_order``)."""
     for entry in bank.items:
-        if entry.get("type") != "choice" or entry.get("shuffle", True) is not False:
+        fixed = context.facts(entry).fixed_order
+        if fixed is None or ordered(list(fixed.texts)):
             continue
-        options = [o for o in entry.get("options") or () if isinstance(o, Mapping)]
-        if ordered([o.get("text") for o in options]):
-            continue
+        n = len(fixed.texts)
+        where = "a fixed position" if fixed.key_index is None else \
+            f"position {fixed.key_index + 1}"
         context.add("unshuffled-choice", bank, [entry["id"]],
-                    f"choice: shuffle is false but the {len(options)} options are not in a "
-                    f"natural order (numbers, dates or ordinals, ascending or descending), so "
-                    f"every applicant sees the key at the same position ({_position(entry)} of "
-                    f"{len(options)}); shuffle them, or list them in value order",
-                    field="shuffle")
-
-
-def _position(entry: Mapping) -> str:
-    gold = entry.get("gold")
-    key = gold if isinstance(gold, str) else (gold[0] if isinstance(gold, list) and gold
-                                             else None)
-    ids = [o.get("id") for o in entry.get("options") or () if isinstance(o, Mapping)]
-    if entry.get("multiple", False) or key not in ids:
-        return "a fixed position"
-    return f"position {ids.index(key) + 1}"
+                    f"{entry['type']}: {fixed.field} is false but the {n} {fixed.noun} are "
+                    f"not in a natural order (numbers, dates or ordinals, ascending or "
+                    f"descending), so every applicant sees the key at the same position "
+                    f"({where} of {n}); shuffle them, or list them in value order",
+                    field=fixed.field)
