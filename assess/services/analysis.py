@@ -939,7 +939,7 @@ def distractor_analysis(report: AnalysisReport) -> Distractors:
 
 def _read_distractors(source: _Source) -> Distractors:
     meta = source.meta
-    keyed = [i for i in source.items if meta[i].type in ia.DISTRACTORS]
+    keyed = [i for i in source.items if item_types.get(meta[i].type).has_distractors]
     shown: dict[int, list[ia.Shown]] = defaultdict(list)
     if keyed:
         pairwise = [i for i in keyed if meta[i].type == "pairwise"]
