@@ -1081,7 +1081,7 @@ def analysis_csv(report: AnalysisReport, table: str) -> str:
     if table == "test":
         t = report.test
         writer.writerow(TEST_COLUMNS)
-        writer.writerow(_cells((t.n, t.max_total, t.mean, t.median, t.sd, t.skewness,
+        writer.writerow(csv_cells((t.n, t.max_total, t.mean, t.median, t.sd, t.skewness,
                                 t.kurtosis, t.cic, t.error_ratio, t.sem, t.components,
                                 report.cic_basis, t.share(t.mean), t.share(t.median),
                                 t.share(t.sd), t.share(t.sem))))
@@ -1099,11 +1099,13 @@ def analysis_csv(report: AnalysisReport, table: str) -> str:
     writer.writerow(names)
     for row in rows:
         values = asdict(row)
-        writer.writerow(_cells(values[n] for n in names))
+        writer.writerow(csv_cells(values[n] for n in names))
     return out.getvalue()
 
 
-def _cells(values: Iterable[Any]) -> list[Any]:
+def csv_cells(values: Iterable[Any]) -> list[Any]:
+    """A row of CSV cells: blanks for None, yes/no, rounded floats, joined lists, and never a
+    spreadsheet formula."""
     return [_cell(v) for v in values]
 
 

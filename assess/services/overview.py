@@ -15,7 +15,7 @@ import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import and_, case, exists, func, select
 
@@ -23,6 +23,7 @@ from ..core.scoring import PLACES
 from ..extensions import db
 from ..models import Assessment, AssessmentVersion, Attempt, Certificate, TierRule
 from . import ServiceError
+from .analysis import csv_cells
 
 log = logging.getLogger(__name__)
 
@@ -232,32 +233,16 @@ def overview_csv(result: Overview, table: str) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     if table == "distribution":
         writer.writerow(("from", "to", "label", "count"))
-        writer.writerows(_cells((b.low, b.high, b.label, b.count)) for b in result.bins)
+        writer.writerows(csv_cells((b.low, b.high, b.label, b.count)) for b in result.bins)
     elif table == "tiers":
         writer.writerow(("tier", "name", "rank", "min_overall", "count", "share_of_scored"))
-        writer.writerows(_cells((t.slug, t.name, t.rank, t.min_overall, t.count, t.share))
+        writer.writerows(csv_cells((t.slug, t.name, t.rank, t.min_overall, t.count, t.share))
                          for t in result.tiers)
     elif table == "funnel":
         writer.writerow(("stage", "label", "count", "share_of_started"))
-        writer.writerows(_cells((s.key, s.label, s.count, s.share)) for s in result.funnel)
+        writer.writerows(csv_cells((s.key, s.label, s.count, s.share)) for s in result.funnel)
     else:
         writer.writerow(("item", "type", "n", "facility", "discrimination", "flags"))
-        writer.writerows(_cells((i.label, i.type, i.n, i.facility, i.discrimination, i.flags))
+        writer.writerows(csv_cells((i.label, i.type, i.n, i.facility, i.discrimination, i.flags))
                          for i in result.items)
     return out.getvalue()
-
-
-def _cells(values: Iterable[Any]) -> list[Any]:
-    return [_cell(v) for v in values]
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(round(value, 6))
-    if isinstance(value, (tuple, list)):
-        value = ";".join(str(v) for v in value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value  # never a formula in a spreadsheet
-    return value
