@@ -139,7 +139,7 @@ def overview_csv(slug: str):
     table = request.args.get("table", "")
     if table not in overview_service.TABLES:
         raise ServiceError(f"Choose a table: {', '.join(overview_service.TABLES)}.",
-                           code="invalid", field="table", status=404)
+                           code="not_found", field="table")
     result = overview_service.overview(slug, with_items=table == "items")
     return current_app.response_class(
         overview_service.overview_csv(result, table), mimetype="text/csv",

@@ -16,7 +16,7 @@ from wtforms.validators import Length
 
 from . import clock
 from .auth import attach_error, role_required
-from .errors import error_response
+from .errors import error_response, status_of
 from .extensions import csrf
 from .services import ServiceError, certificates, credential_pages
 
@@ -239,10 +239,10 @@ def admin_revoke(public_id: str):
     try:
         certificates.revoke(public_id, current_user.id, form.reason.data or "", clock.now())
     except ServiceError as exc:
-        if exc.status == 409:
+        if status_of(exc) == 409:
             flash(exc.message, "error")
             return redirect(url_for(".admin_certificate", public_id=public_id))
-        if exc.status != 422:
+        if status_of(exc) != 422:
             raise
         attach_error(form, exc)
         return _admin_page(public_id, form, 422)

@@ -10,6 +10,25 @@ from .extensions import db
 from .services import ServiceError
 
 
+# Services refuse in domain terms; this is the one place that turns a refusal code into an
+# HTTP status. A code not listed is a plain bad request.
+STATUS_BY_CODE = {
+    "bad_credentials": 401,
+    **dict.fromkeys(("disabled", "account_disabled", "not_independent", "not_practice"), 403),
+    **dict.fromkeys(("not_found", "item_not_in_attempt"), 404),
+    **dict.fromkeys(("already_appealed", "already_decided", "already_graded", "already_revoked",
+                     "attempt_closed", "bank_too_small", "cooldown", "email_taken", "exhausted",
+                     "lease_expired", "not_computed", "not_final", "not_graded", "not_holder",
+                     "prerequisite_missing", "time_up"), 409),
+    **dict.fromkeys(("invalid", "invalid_answer", "invalid_level", "not_confirmed"), 422),
+    "unavailable": 503,
+}
+
+
+def status_of(exc: ServiceError) -> int:
+    return STATUS_BY_CODE.get(exc.code, 400)
+
+
 def wants_json() -> bool:
     if request.path.startswith("/api/") or request.is_json:
         return True
@@ -33,7 +52,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
         db.session.rollback()
-        return error_response(exc.status, exc.code, exc.message, exc.field)
+        return error_response(status_of(exc), exc.code, exc.message, exc.field)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from . import clock
 from .auth import session_user_id, unauthorized
-from .errors import error_response
+from .errors import error_response, status_of
 from .services import ServiceError, appeals, attempts, exam_pages
 
 bp = Blueprint("exam", __name__)
@@ -31,7 +31,7 @@ def start(slug: str):
     try:
         attempt = attempts.start_attempt(current_user.id, slug, clock.now())
     except ServiceError as exc:
-        if exc.status == 404 or request.is_json:
+        if status_of(exc) == 404 or request.is_json:
             raise
         flash(exc.message, "error")
         return redirect(url_for(".instructions", slug=slug))
@@ -76,11 +76,11 @@ def save_form(attempt_id: int, position: int):
             attempt_id, current_user.id, position, None, _int(request.form.get("revision")),
             now, form=form, flagged=flagged, check=action == "check")
     except ServiceError as exc:
-        if exc.status == 404:
+        if status_of(exc) == 404:
             raise
         attempt = attempts.visit(attempt_id, current_user.id, now, position)
         page = exam_pages.item_page(attempt, position, now, echo=form)
-        return render_template("exam/item.html", page=page, error=exc), exc.status
+        return render_template("exam/item.html", page=page, error=exc), status_of(exc)
     if result.refused:
         flash(result.message, "info")
         return redirect(url_for(".results", attempt_id=attempt_id))
@@ -211,13 +211,13 @@ def appeal(attempt_id: int):
         appeals.file_appeal(attempt_id, current_user.id, task_id or 0,
                             request.form.get("reason", ""), clock.now())
     except ServiceError as exc:
-        if exc.status == 404 and exc.field is None:
+        if status_of(exc) == 404 and exc.field is None:
             raise
         now = clock.now()
         attempt = attempts.visit(attempt_id, current_user.id, now)
         return render_template("exam/results.html", page=exam_pages.results_page(attempt, now),
                                appeal_error=exc.message, chosen_task=task_id,
-                               reason=request.form.get("reason", "")), exc.status
+                               reason=request.form.get("reason", "")), status_of(exc)
     flash("Your appeal was sent. A lead who did not grade the answer will decide it; the "
           "decision will appear on this page.", "success")
     return redirect(url_for(".results", attempt_id=attempt_id))

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from . import clock
 from .auth import role_required
+from .errors import status_of
 from .services import ServiceError, appeals, calibration, exam_pages, grading
 from .services.grading import QueueFilter
 
@@ -92,7 +93,7 @@ def grade(task_id: int):
         next_id = grading.submit_grade(task_id, current_user.id, levels, comment, now,
                                        _filter(), _skipped())
     except ServiceError as exc:
-        if exc.status != 422:
+        if status_of(exc) != 422:
             raise
         view = grading.task_view(task_id, current_user.id, now)
         return render_template("grading/task.html", task=view, chosen=levels, comment=comment,
@@ -174,7 +175,7 @@ def decide_appeal(appeal_id: int):
     except ServiceError as exc:
         if exc.code == "not_independent":
             return _not_yours(exc)
-        if exc.status != 422:
+        if status_of(exc) != 422:
             raise
         found = appeals.appeal_for_lead(appeal_id, current_user.id)
         return render_template("grading/appeal.html", appeal=found,

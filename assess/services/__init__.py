@@ -2,15 +2,11 @@
 
 
 class ServiceError(Exception):
-    """A refusal the user can act on. ``code`` is stable for the JSON API; ``field`` is optional."""
+    """A refusal the user can act on, in domain terms: ``code`` is stable (the web layer maps
+    it to an HTTP status in ``assess.errors``); ``field`` names the input at fault, if one."""
 
-    status = 400
-
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None,
-                 status: int | None = None):
+    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None):
         super().__init__(message)
         self.message = message
         self.code = code
         self.field = field
-        if status:
-            self.status = status

@@ -43,7 +43,7 @@ def _new_user(email: str, name: str, password: str, role: str, now: datetime,
                            field="password")
     if find_by_email(email):
         raise ServiceError("An account with this email already exists.", field="email",
-                           code="email_taken", status=409)
+                           code="email_taken")
     user = User(email=email, name=name.strip(), role=role, created_at=now)
     user.set_password(password)
     db.session.add(user)
@@ -65,9 +65,9 @@ def create_user(email: str, name: str, password: str, role: str, *, now: datetim
 def authenticate(email: str, password: str) -> User:
     user = find_by_email(email)
     if user is None or not user.check_password(password):
-        raise ServiceError("Email or password is wrong.", code="bad_credentials", status=401)
+        raise ServiceError("Email or password is wrong.", code="bad_credentials")
     if not user.active:
-        raise ServiceError("This account is disabled.", code="disabled", status=403)
+        raise ServiceError("This account is disabled.", code="disabled")
     return user
 
 
@@ -103,7 +103,7 @@ def set_accommodation(user_id: int, extra_minutes: int, multiplier: float) -> Us
     """Grant extra time for timed attempts started from now on (never shortens a limit)."""
     user = db.session.get(User, user_id)
     if user is None:
-        raise ServiceError("No such user.", code="not_found", status=404)
+        raise ServiceError("No such user.", code="not_found")
     if not 0 <= extra_minutes <= MAX_EXTRA_MINUTES:
         raise ServiceError(f"Extra minutes must be between 0 and {MAX_EXTRA_MINUTES}.",
                            field="extra_minutes")
@@ -123,7 +123,7 @@ def users_page() -> list[User]:
 def admin_by_email(email: str) -> User:
     user = find_by_email(email)
     if user is None or not user.has_role("admin"):
-        raise ServiceError(f"No admin account {email!r}.", code="not_found", status=404)
+        raise ServiceError(f"No admin account {email!r}.", code="not_found")
     return user
 
 

@@ -229,15 +229,14 @@ def item_statistics(assessment_slug: str, *, first_attempts_only: bool = True,
     assessment_id = db.session.scalar(
         select(Assessment.id).where(Assessment.slug == assessment_slug))
     if assessment_id is None:
-        raise ServiceError("No such assessment.", code="not_found", status=404)
+        raise ServiceError("No such assessment.", code="not_found")
     versions = db.session.execute(
         select(AssessmentVersion.id, AssessmentVersion.version, AssessmentVersion.mode,
                AssessmentVersion.title)
         .where(AssessmentVersion.assessment_id == assessment_id)
         .order_by(AssessmentVersion.version)).all()
     if version is not None and version not in {v.version for v in versions}:
-        raise ServiceError(f"{assessment_slug} has no version {version}.", code="not_found",
-                           status=404)
+        raise ServiceError(f"{assessment_slug} has no version {version}.", code="not_found")
     chosen = [v for v in versions if version is None or v.version == version]
     scope = _scope(assessment_id, chosen, first_attempts_only)
     stamp = _stamp(assessment_id, scope)
@@ -1070,7 +1069,7 @@ def csv_filename(assessment_slug: str, table: str, first_attempts_only: bool) ->
 def _check_table(table: str) -> None:
     if table not in TABLES:
         raise ServiceError(f"Unknown table {table!r}; expected one of {', '.join(TABLES)}.",
-                           code="not_found", field="table", status=404)
+                           code="not_found", field="table")
 
 
 def analysis_csv(report: AnalysisReport, table: str) -> str:
@@ -1090,7 +1089,7 @@ def analysis_csv(report: AnalysisReport, table: str) -> str:
         if table == "distractors" else getattr(report, table)
     if rows is None:
         raise ServiceError(f"The {table} table was not computed for this report.",
-                           code="not_computed", field="table", status=409)
+                           code="not_computed", field="table")
     kind = {"items": ItemStat, "parts": PartStat, "skills": SkillStat,
             "dimensions": DimensionStat, "distractors": DistractorRow}[table]
     names = [f.name for f in fields(kind)]

@@ -30,17 +30,17 @@ def file_appeal(attempt_id: int, user_id: int, task_id: int, reason: str,
     task = db.session.get(GradingTask, task_id)
     if task is None or task.response.attempt_id != attempt.id:
         raise ServiceError("That graded answer is not part of this attempt.",
-                           code="not_found", field="task_id", status=404)
+                           code="not_found", field="task_id")
     if task.status != "final":
         raise ServiceError("You can appeal a written answer once it has been graded.",
-                           code="not_graded", field="task_id", status=409)
+                           code="not_graded", field="task_id")
     if db.session.scalar(select(Appeal.id).where(Appeal.attempt_id == attempt.id)):
         raise ServiceError("You have already appealed one answer of this attempt; each attempt "
-                           "allows one appeal.", code="already_appealed", status=409)
+                           "allows one appeal.", code="already_appealed")
     reason = (reason or "").strip()
     if not REASON_MIN <= len(reason) <= REASON_MAX:
         raise ServiceError(f"Explain your appeal in {REASON_MIN} to {REASON_MAX} characters.",
-                           code="invalid", field="reason", status=422)
+                           code="invalid", field="reason")
     appeal = Appeal(attempt_id=attempt.id, task_id=task.id, reason=reason, status="pending",
                     created_at=now)
     db.session.add(appeal)
@@ -87,7 +87,7 @@ def _conflicts(appeals: list[Appeal], lead_id: int) -> dict[int, str]:
 def appeal_for_lead(appeal_id: int, lead_id: int) -> Appeal:
     appeal = db.session.get(Appeal, appeal_id)
     if appeal is None:
-        raise ServiceError("No such appeal.", code="not_found", status=404)
+        raise ServiceError("No such appeal.", code="not_found")
     _check_independent(appeal, lead_id)
     return appeal
 
@@ -95,7 +95,7 @@ def appeal_for_lead(appeal_id: int, lead_id: int) -> Appeal:
 def _check_independent(appeal: Appeal, lead_id: int) -> None:
     why = _conflicts([appeal], lead_id).get(appeal.id)
     if why is not None:
-        raise ServiceError(NOT_INDEPENDENT[why], code="not_independent", status=403)
+        raise ServiceError(NOT_INDEPENDENT[why], code="not_independent")
 
 
 def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, Any],
@@ -105,10 +105,10 @@ def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, A
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise ServiceError(f"Keep the note to {NOTE_MAX} characters; it has {len(note)}.",
-                           code="invalid", field="note", status=422)
+                           code="invalid", field="note")
     if not note:
         raise ServiceError("Write a short note for the applicant explaining the decision.",
-                           code="invalid", field="note", status=422)
+                           code="invalid", field="note")
     attempt = lock_attempt(appeal.attempt_id)  # rescoring reads every task and response
     task = db.session.get(GradingTask, appeal.task_id, populate_existing=True)
     new_points = None
@@ -116,8 +116,7 @@ def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, A
         try:
             scored = score_levels(task.rubric_version.definition, levels)
         except LevelError as exc:
-            raise ServiceError(exc.message, code="invalid_level", field=exc.field,
-                               status=422) from exc
+            raise ServiceError(exc.message, code="invalid_level", field=exc.field) from exc
         new_points = round(sum(scored.values()), 6)
     claimed = db.session.execute(
         update(Appeal).where(Appeal.id == appeal.id, Appeal.status == "pending")
@@ -125,8 +124,7 @@ def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, A
                 decision_note=note, decided_at=now)
         .execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
-        raise ServiceError("This appeal has already been decided.", code="already_decided",
-                           status=409)
+        raise ServiceError("This appeal has already been decided.", code="already_decided")
     old_points = task.final_points
     if change:
         db.session.add(Grade(task_id=task.id, grader_id=lead_id, kind="appeal", levels=scored,

@@ -30,12 +30,10 @@ from . import autosave_sql as sql
 from . import certificates, grading, scoring
 from .banks import imported_candidates
 from .catalogue import prerequisite_refusal
-from .locks import WITH_RESPONSES, each_locked, lock_attempt
+from .locks import WITH_RESPONSES, each_locked, lock_attempt, lock_user
 
 
 class AttemptNotFound(ServiceError):
-    status = 404
-
     def __init__(self, message: str = "No such attempt of yours.", code: str = "not_found"):
         super().__init__(message, code=code)
 
@@ -102,6 +100,13 @@ def is_expired(attempt: Attempt, now: datetime) -> bool:
 
 # ---- starting --------------------------------------------------------------------------------
 
+def _open_attempt(user_id: int, assessment_id: int) -> Attempt | None:
+    return db.session.scalar(
+        select(Attempt).where(Attempt.user_id == user_id, Attempt.assessment_id == assessment_id,
+                              Attempt.status == OPEN)
+        .execution_options(populate_existing=True))
+
+
 def start_attempt(user_id: int, slug: str, now: datetime, *, seed: int | None = None) -> Attempt:
     """Resume the applicant's open attempt, or start a new one if the rules allow it.
 
@@ -111,24 +116,26 @@ def start_attempt(user_id: int, slug: str, now: datetime, *, seed: int | None = 
     assessment = db.session.scalar(
         select(Assessment).where(Assessment.slug == slug, Assessment.retired.is_(False)))
     if assessment is None:
-        raise ServiceError("No such assessment.", code="not_found", status=404)
-    user = db.session.get(User, user_id)
-    open_attempt = db.session.scalar(
-        select(Attempt).where(Attempt.user_id == user_id, Attempt.assessment_id == assessment.id,
-                              Attempt.status == OPEN))
+        raise ServiceError("No such assessment.", code="not_found")
+    open_attempt = _open_attempt(user_id, assessment.id)
     if open_attempt is not None and not is_expired(open_attempt, now):
         return open_attempt
+    lock_user(user_id)  # a double click waits here, then resumes what the first one started
+    open_attempt = _open_attempt(user_id, assessment.id)
+    if open_attempt is not None and not is_expired(open_attempt, now):
+        return open_attempt
+    user = db.session.get(User, user_id)
     version = assessment.latest
     missing = prerequisite_refusal(user_id, version, now)
     if missing:
-        raise ServiceError(missing, code="prerequisite_missing", status=409)
+        raise ServiceError(missing, code="prerequisite_missing")
     past = [p if p.status != OPEN else PastAttempt("submitted", p.started_at,
                                                    min(now, open_attempt.deadline_at))
             for p in past_attempts(user_id, assessment.id)]
     state = standing(past, allowed=version.attempts_allowed,
                      cooldown_hours=version.cooldown_hours, now=now)
     if not state.can_start:
-        raise ServiceError(refusal_message(state, version.title), code=state.reason, status=409)
+        raise ServiceError(refusal_message(state, version.title), code=state.reason)
     if open_attempt is not None:
         finalise_expired(open_attempt.id, now, by="deadline")
         db.session.flush()
@@ -153,9 +160,7 @@ def start_attempt(user_id: int, slug: str, now: datetime, *, seed: int | None = 
         db.session.commit()
     except IntegrityError:  # a double click raced us to the one open attempt
         db.session.rollback()
-        existing = db.session.scalar(
-            select(Attempt).where(Attempt.user_id == user_id,
-                                  Attempt.assessment_id == assessment.id, Attempt.status == OPEN))
+        existing = _open_attempt(user_id, assessment.id)
         if existing is None:
             raise
         return existing
@@ -176,8 +181,7 @@ def _draw(version, seed: int):
     try:
         drawn = draw(sections, candidates, seed, shuffle_items=version.shuffle_items)
     except NotEnoughItems as exc:
-        raise ServiceError(f"This assessment cannot be started: {exc}", code="bank_too_small",
-                           status=409) from exc
+        raise ServiceError(f"This assessment cannot be started: {exc}", code="bank_too_small") from exc
     newest = (select(ItemVersion.item_id, func.max(ItemVersion.version).label("version"))
               .group_by(ItemVersion.item_id).subquery())
     rows = db.session.execute(
@@ -207,23 +211,22 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
     if isinstance(revision, bool) or not isinstance(revision, int) \
             or not 1 <= revision <= MAX_REVISION:
         raise ServiceError("revision must be a positive whole number (a 32-bit integer).",
-                           code="invalid_revision", field="revision", status=400)
+                           code="invalid_revision", field="revision")
     row = sql.lookup(attempt_id, position)
     if row is None:
         owned_attempt(attempt_id, user_id)  # 404 for an attempt that is not theirs
         raise ServiceError(f"Item {position} is not part of this attempt.",
-                           code="item_not_in_attempt", field="position", status=404)
+                           code="item_not_in_attempt", field="position")
     (response_id, saved_revision, item_version_id, owner, status, deadline_at, grace, mode,
      active) = row
     if owner != user_id:
         raise AttemptNotFound()
     if not active:
         raise ServiceError("This account is disabled; answers can no longer be saved.",
-                           code="account_disabled", status=403)
+                           code="account_disabled")
     still_open = status == OPEN and timing.accepts_answers(deadline_at, grace, now)
     if still_open and check and mode != "practice":
-        raise ServiceError("Answers are checked only in practice mode.", code="not_practice",
-                           status=403)
+        raise ServiceError("Answers are checked only in practice mode.", code="not_practice")
     content = sql.item_content(item_version_id)
     item_type = item_types.get(content["type"])
     try:
@@ -232,8 +235,7 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
         answer = item_type.parse_answer(content, raw)
     except AnswerError as exc:
         if still_open:
-            raise ServiceError(exc.message, code="invalid_answer", field=exc.field,
-                               status=422) from exc
+            raise ServiceError(exc.message, code="invalid_answer", field=exc.field) from exc
         answer = {"unparsed": _storable(raw if form is None else form)}
     if not still_open:
         return _refuse_closed(attempt_id, response_id, answer, revision, now,
@@ -298,7 +300,7 @@ def response_at(attempt: Attempt, position: int) -> Response:
         if response.position == position:
             return response
     raise ServiceError(f"Item {position} is not part of this attempt.",
-                       code="item_not_in_attempt", field="position", status=404)
+                       code="item_not_in_attempt", field="position")
 
 
 # ---- finishing -----------------------------------------------------------------------------

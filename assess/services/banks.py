@@ -224,7 +224,7 @@ def strategy_page(slug: str, *, draws: int = 2000) -> StrategyPage:
     from ..banks.strategies import strategy_report, summary
     assessment = db.session.scalar(select(Assessment).where(Assessment.slug == slug))
     if assessment is None or not assessment.versions:
-        raise ServiceError("No such assessment.", code="not_found", status=404)
+        raise ServiceError("No such assessment.", code="not_found")
     version = assessment.latest
     banks = imported_banks()
     key = (version.id, draws, content_hash([(b.slug, b.items, b.rubrics) for b in banks]))

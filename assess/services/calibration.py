@@ -20,10 +20,10 @@ def mark_reference(task_id: int, lead_id: int, now: datetime) -> GradingTask:
     """Make a finished task a reference: its deciding marks become the lead's reference."""
     task = db.session.get(GradingTask, task_id)
     if task is None:
-        raise ServiceError("No such grading task.", code="not_found", status=404)
+        raise ServiceError("No such grading task.", code="not_found")
     if task.status != "final":
         raise ServiceError("Only a fully graded task can become a reference.",
-                           code="not_final", status=409)
+                           code="not_final")
     if task.is_reference:
         return task
     grades = sorted(task.grades, key=lambda g: g.id)

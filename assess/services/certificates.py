@@ -213,11 +213,9 @@ def revoke(public_id: str, admin_id: int, reason: str, now: datetime) -> Certifi
     reason = (reason or "").strip()
     if not 5 <= len(reason) <= 500:
         raise ServiceError("Give a reason of 5 to 500 characters; it is shown to anyone who "
-                           "verifies the certificate.", code="invalid", field="reason",
-                           status=422)
+                           "verifies the certificate.", code="invalid", field="reason")
     if certificate.revoked_at is not None:
-        raise ServiceError("This certificate is already revoked.", code="already_revoked",
-                           status=409)
+        raise ServiceError("This certificate is already revoked.", code="already_revoked")
     _revoke(certificate, now, reason)
     current_app.logger.info("Certificate %s revoked by user %s", public_id, admin_id)
     db.session.commit()
@@ -230,10 +228,10 @@ def by_public_id(public_id: str) -> Certificate:
     try:
         uuid.UUID(public_id)
     except ValueError:
-        raise ServiceError("No such certificate.", code="not_found", status=404) from None
+        raise ServiceError("No such certificate.", code="not_found") from None
     certificate = db.session.scalar(select(Certificate).where(Certificate.public_id == public_id))
     if certificate is None:
-        raise ServiceError("No such certificate.", code="not_found", status=404)
+        raise ServiceError("No such certificate.", code="not_found")
     return certificate
 
 
@@ -264,7 +262,7 @@ def verify_presented(presented: str | dict, now: datetime) -> verify.Verdict:
     try:
         return verify.verify(presented, now, trusted_issuer(), _revocation_reason, loader())
     except documents.ContextsMissing as exc:
-        raise ServiceError(str(exc), code="unavailable", status=503) from exc
+        raise ServiceError(str(exc), code="unavailable") from exc
 
 
 def controller_document() -> dict[str, Any]:

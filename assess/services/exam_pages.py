@@ -417,7 +417,7 @@ def instructions(slug: str, user_id: int, now: datetime) -> Instructions:
     assessment = db.session.scalar(
         select(Assessment).where(Assessment.slug == slug, Assessment.retired.is_(False)))
     if assessment is None:
-        raise ServiceError("No such assessment.", code="not_found", status=404)
+        raise ServiceError("No such assessment.", code="not_found")
     state = standing_for(user_id, assessment, now)
     past = db.session.scalars(
         select(Attempt).where(Attempt.user_id == user_id, Attempt.assessment_id == assessment.id)

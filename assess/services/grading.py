@@ -209,14 +209,14 @@ def _not_held(task_id: int, user_id: int, now: datetime) -> ServiceError:
     """Why ``user_id`` may not act on the task (it was just found not to be theirs)."""
     task = db.session.get(GradingTask, task_id, populate_existing=True)
     if task is None:
-        return ServiceError("No such grading task.", code="not_found", status=404)
+        return ServiceError("No such grading task.", code="not_found")
     if task.lease_holder_id == user_id and task.lease_expires_at is not None \
             and task.lease_expires_at < now:
         return ServiceError("Your lease on this task ran out and it went back to the queue; "
-                            "your marks were not saved.", code="lease_expired", status=409)
+                            "your marks were not saved.", code="lease_expired")
     return ServiceError("You do not hold this task: it was returned to the queue or taken "
                         "by someone else. Take the next one from the queue.",
-                        code="not_holder", status=409)
+                        code="not_holder")
 
 
 def _leased(task_id: int, user_id: int, now: datetime) -> GradingTask:
@@ -244,7 +244,7 @@ def submit_grade(task_id: int, grader_id: int, levels: Mapping[str, Any], commen
         select(Response.attempt_id).join(GradingTask, GradingTask.response_id == Response.id)
         .where(GradingTask.id == task_id))
     if attempt_id is None:
-        raise ServiceError("No such grading task.", code="not_found", status=404)
+        raise ServiceError("No such grading task.", code="not_found")
     attempt = lock_attempt(attempt_id)
     task = db.session.get(GradingTask, task_id, populate_existing=True)
     if task.lease_holder_id != grader_id or task.lease_expires_at is None \
@@ -253,12 +253,12 @@ def submit_grade(task_id: int, grader_id: int, levels: Mapping[str, Any], commen
     adjudicating = task.status == ADJUDICATION
     calibrating = task.status == FINAL and task.is_reference
     if task.status == FINAL and not calibrating:
-        raise ServiceError("This task is already graded.", code="already_graded", status=409)
+        raise ServiceError("This task is already graded.", code="already_graded")
     scored = _score(task, levels)
     comment = (comment or "").strip()
     if len(comment) > 4000:
         raise ServiceError("The comment is longer than 4000 characters.", code="invalid",
-                           field="comment", status=422)
+                           field="comment")
     points = round(sum(scored.values()), 6)
     independent = not (calibrating or adjudicating)
     released = {"lease_holder_id": None, "lease_expires_at": None}
@@ -294,8 +294,7 @@ def _score(task: GradingTask, levels: Mapping[str, Any]) -> dict[str, float]:
     try:
         return score_levels(task.rubric_version.definition, levels)
     except LevelError as exc:
-        raise ServiceError(exc.message, code="invalid_level", field=exc.field,
-                           status=422) from exc
+        raise ServiceError(exc.message, code="invalid_level", field=exc.field) from exc
 
 
 # ---- what graders see (reads) ------------------------------------------------------------------

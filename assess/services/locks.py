@@ -24,6 +24,8 @@ from ..models import Attempt, Response
 log = logging.getLogger(__name__)
 
 _SQLITE_WRITE_LOCK = text("UPDATE attempts SET id = id WHERE id = :id")
+_SQLITE_USER_LOCK = text("UPDATE users SET id = id WHERE id = :id")
+_POSTGRESQL_USER_LOCK = text("SELECT id FROM users WHERE id = :id FOR UPDATE")
 
 WITH_RESPONSES = selectinload(Attempt.responses).selectinload(Response.item_version)
 
@@ -41,6 +43,13 @@ def lock_attempt(attempt_id: int, *, with_responses: bool = True) -> Attempt | N
     if with_responses:
         query = query.options(WITH_RESPONSES)
     return db.session.scalar(query)
+
+
+def lock_user(user_id: int) -> None:
+    """Serialise the user's own use cases that create rows (starting an attempt): whoever
+    comes second waits here and then reads what the first one committed."""
+    statement = _POSTGRESQL_USER_LOCK if is_postgresql() else _SQLITE_USER_LOCK
+    db.session.execute(statement, {"id": user_id})
 
 
 @dataclass

@@ -123,7 +123,7 @@ def _edges(bins: int) -> list[float]:
 def overview(slug: str, *, with_items: bool = True) -> Overview:
     assessment = db.session.scalar(select(Assessment).where(Assessment.slug == slug))
     if assessment is None:
-        raise ServiceError("No such assessment.", code="not_found", status=404)
+        raise ServiceError("No such assessment.", code="not_found")
     latest = db.session.scalar(
         select(AssessmentVersion).where(AssessmentVersion.assessment_id == assessment.id)
         .order_by(AssessmentVersion.version.desc()).limit(1))
@@ -228,7 +228,7 @@ def overview_csv(result: Overview, table: str) -> str:
     """One table of the overview as CSV: a header row, shares as fractions."""
     if table not in TABLES:
         raise ServiceError(f"Unknown table {table!r}; expected one of {', '.join(TABLES)}.",
-                           code="invalid", field="table", status=404)
+                           code="not_found", field="table")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     if table == "distribution":

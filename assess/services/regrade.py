@@ -82,8 +82,7 @@ def _item(reference: str) -> Item:
                              .where(Bank.slug == bank_slug, Item.slug == item_slug))
     if item is None:
         raise ServiceError(f"No item {reference!r}: give it as bank/item, e.g. "
-                           "starter/starter-choice-01.", code="not_found", field="item",
-                           status=404)
+                           "starter/starter-choice-01.", code="not_found", field="item")
     return item
 
 

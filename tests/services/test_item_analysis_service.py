@@ -62,12 +62,14 @@ def test_the_report_is_cached_until_another_attempt_is_scored(app, make_user, im
 
 
 def test_an_unknown_assessment_or_version_is_refused(app, imported):
+    from assess.errors import status_of
     from assess.services import ServiceError
     from assess.services.analysis import item_statistics
     with app.app_context():
         with pytest.raises(ServiceError) as refused:
             item_statistics("nope")
-        assert refused.value.status == 404
+        assert refused.value.code == "not_found"
+        assert status_of(refused.value) == 404
         with pytest.raises(ServiceError):
             item_statistics(SCREENING, version=99)
         assert item_statistics(SCREENING, version=1).versions == (1,)
