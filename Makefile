@@ -10,7 +10,7 @@ CONTEXTS := contexts/build/contexts.json
 INTEROP := interop/node_modules/.package-lock.json
 VENDOR := static/vendor/chart.umd.js
 
-.PHONY: run test install migrate banks demo serve clean contexts interop vendor constraints
+.PHONY: run test lint install migrate banks demo serve clean contexts interop vendor constraints
 
 $(BIN)/flask: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -76,7 +76,13 @@ run: banks demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install interop
+# The gates that keep the house in shape: ruff (pyflakes, pycodestyle, import order) on
+# everything, mypy on the pure packages (assess/core, assess/items).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m mypy
+
+test: install interop lint
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -1,4 +1,4 @@
-"""The app factory: config layers, extensions, blueprints, CLI, error handlers."""
+"""The app factory: config layers, extensions, the web layer (assess.web), CLI."""
 from __future__ import annotations
 
 import os
@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask, Request
-from werkzeug.routing import IntegerConverter
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
+
+from . import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _finish_config(app)
+    settings.init_app(app)  # services read the final config through this
 
     from . import models  # noqa: F401  (registers the tables)
     from .extensions import csrf, db, login_manager, migrate
@@ -49,18 +52,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import admin, auth, credentials_views, errors, exam, grading, health, main, templating
+    from . import web
     from .cli import register_cli
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(main.bp)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(exam.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(grading.bp)
-    app.register_blueprint(credentials_views.bp)
-    errors.init_app(app)
-    templating.init_app(app)
+    web.register(app)
     register_cli(app)
     return app
 

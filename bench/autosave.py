@@ -48,8 +48,15 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))  # assess, if not i
 
 from load import LoadResult, available_tool, run_load
 from seed import Slot, bare_slots, seed_assess
-from servers import (BENCH_DIR, HOST, PROJECT_ROOT, Server, create_database, drop_database,
-                     postgres_reachable)
+from servers import (
+    BENCH_DIR,
+    HOST,
+    PROJECT_ROOT,
+    Server,
+    create_database,
+    drop_database,
+    postgres_reachable,
+)
 
 PG_DATABASE = "assess_bench"  # never the shared "test" database
 PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/")

@@ -14,8 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from assess.credentials import credential, dataintegrity, issuer, jose  # noqa: E402
 from credential_support import ISSUER_ID, NOW, PROFILE, Issued, award  # noqa: E402
+
+from assess.credentials import credential, dataintegrity, issuer, jose  # noqa: E402
 
 
 def timed(operation, rounds: int) -> list[float]:
@@ -29,7 +30,8 @@ def timed(operation, rounds: int) -> list[float]:
 
 def line(name: str, samples: list[float], baseline: float) -> str:
     median = statistics.median(samples)
-    return (f"{name:<34} median {median:8.3f} ms   p90 {statistics.quantiles(samples, n=10)[-1]:8.3f}"
+    p90 = statistics.quantiles(samples, n=10)[-1]
+    return (f"{name:<34} median {median:8.3f} ms   p90 {p90:8.3f}"
             f" ms   {median / baseline:8.1f}× the bare Ed25519 sign")
 
 

@@ -53,6 +53,7 @@ from __future__ import annotations
 import argparse
 import collections
 import html
+import http.client
 import json
 import math
 import os
@@ -67,7 +68,6 @@ import sys
 import tempfile
 import threading
 import time
-import http.client
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -444,12 +444,14 @@ class Oracle:
 
     def __init__(self, url: str):
         from sqlalchemy import create_engine
+
         from assess.app import normalise_database_url
         self.engine = create_engine(normalise_database_url(url), pool_size=4,
                                     max_overflow=28)
 
     def contents(self, attempt_id: int) -> dict[int, dict]:
         from sqlalchemy import select
+
         from assess.models import ItemVersion, Response
         r, iv = Response.__table__, ItemVersion.__table__
         with self.engine.connect() as connection:
@@ -649,10 +651,11 @@ class People:
 def create_people(env: dict[str, str], applicants: int, graders: int, leads: int) -> People:
     """Accounts through the accounts service, in an app context of this process."""
     os.environ.update(env)
+    from datetime import datetime, timezone
+
     from assess import create_app
     from assess.extensions import db
     from assess.services import accounts
-    from datetime import datetime, timezone
 
     people = People([f"applicant{n:03d}@load.assess" for n in range(applicants)],
                     [f"grader{n:02d}@load.assess" for n in range(graders)],
@@ -766,6 +769,7 @@ class Check:
 
 def database_report(url: str) -> tuple[list[str], list[Check]]:
     from sqlalchemy import create_engine, text
+
     from assess.app import normalise_database_url
     engine = create_engine(normalise_database_url(url))
     lines: list[str] = []

@@ -170,8 +170,19 @@ def seed(app, attempts: int, rng: random.Random) -> dict[str, int]:
     from assess.core.selection import SectionSpec, draw
     from assess.extensions import db
     from assess.items import registry as item_types
-    from assess.models import (Assessment, Attempt, Bank, Grade, GradingTask, Item, ItemVersion,
-                               Response, Rubric, RubricVersion, User)
+    from assess.models import (
+        Assessment,
+        Attempt,
+        Bank,
+        Grade,
+        GradingTask,
+        Item,
+        ItemVersion,
+        Response,
+        Rubric,
+        RubricVersion,
+        User,
+    )
     from assess.services import accounts
     from assess.services.banks import import_paths, imported_candidates
 

@@ -6,10 +6,13 @@ TEST_DATABASE_URL is set (tables are created once and emptied after each test).
 from __future__ import annotations
 
 import os
+
 import pytest
+from helpers import BANKS, FIXED_NOW
 
 from assess import create_app
-from helpers import BANKS, FIXED_NOW
+from assess.settings import reconfigure
+
 _schema_ready = False
 
 
@@ -78,7 +81,7 @@ def login(client, make_user):
 @pytest.fixture
 def quiet(app):
     """Single marks and no calibration answers: every task needs exactly one grade."""
-    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    reconfigure(app, GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
     return app
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from assess import items as item_types
 from helpers import FIXED_NOW
+
+from assess import items as item_types
 
 
 def gold_answer(content: dict) -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import shutil
 
 import yaml
-
 from exam_support import gold_answer
 from helpers import BANKS, FIXED_NOW
 

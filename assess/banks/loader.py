@@ -4,70 +4,22 @@ Nothing is imported when any file has an error: callers get either clean specs o
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Iterable, Mapping
 
 import yaml
 
 from .. import items as item_types
-from ..core.scoring import PARTS
-from ..core.selection import SELECTOR_KEYS, Candidate, pool
-from ..items.base import Checker
+from ..core.selection import Candidate
+from .blueprints import load_assessment
+from .checker import Checker
 from .errors import BankError
 from .rubrics import validate_rubric
+from .specs import SLUG, AssessmentSpec, BankSpec, Loaded, content_hash, slug_field
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 BANK_FIELDS = {"bank", "title", "domain", "description", "rubrics", "items"}
-ASSESSMENT_FIELDS = {"assessment", "title", "domain", "mode", "time_limit_minutes",
-                     "grace_seconds", "attempts_allowed", "cooldown_hours", "shuffle_items",
-                     "review",
-                     "description", "instructions", "sections", "tiers", "weights"}
-SECTION_FIELDS = {"id", "title", "draw", "from"}
-TIER_FIELDS = {"id", "name", "min_overall", "min_skills", "min_parts", "requires",
-               "valid_days"}
-WEIGHT_FIELDS = {"parts", "sections"}
 
-
-def content_hash(value: Any) -> str:
-    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-@dataclass
-class BankSpec:
-    file: str
-    slug: str
-    title: str
-    domain: str
-    description: str
-    rubrics: list[dict]
-    items: list[dict]
-    content_hash: str
-
-    def candidates(self) -> list[Candidate]:
-        return [Candidate(key=(self.slug, i["id"]), bank=self.slug, slug=i["id"], type=i["type"],
-                          skills=tuple(i.get("skills", ())), tags=tuple(i.get("tags", ())))
-                for i in self.items]
-
-
-@dataclass
-class AssessmentSpec:
-    file: str
-    slug: str
-    definition: dict  # normalised: every default filled in
-    content_hash: str
-
-
-@dataclass
-class Loaded:
-    banks: list[BankSpec] = field(default_factory=list)
-    assessments: list[AssessmentSpec] = field(default_factory=list)
-    errors: list[BankError] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
+__all__ = ["SLUG", "AssessmentSpec", "BankSpec", "Loaded", "content_hash", "find_files", "load"]
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -146,7 +98,7 @@ def load(paths: Iterable[str | Path], *, known: Iterable[Candidate] = ()) -> Loa
     candidates += [c for c in known if c.bank not in loaded_banks]
     for name, data, lines in documents:
         if "assessment" in data and "bank" not in data:
-            spec = _load_assessment(name, data, lines, candidates, broken, result.errors)
+            spec = load_assessment(name, data, lines, candidates, broken, result.errors)
             if spec:
                 result.assessments.append(spec)
     _check_unique([(a.file, a.slug) for a in result.assessments], "assessment", result.errors)
@@ -162,29 +114,32 @@ def _check_unique(pairs: list[tuple[str, str]], kind: str, errors: list[BankErro
         seen.setdefault(slug, file)
 
 
-def _slug(check: Checker, data: Mapping, key: str, path: str | None = None) -> str | None:
-    value = check.text(data, key, path, max_len=80)
-    if value is not None and not SLUG.match(value):
-        check.add(path or key, f"expected a slug (lowercase letters, digits, '.', '_', '-'), "
-                               f"got {value!r}")
-        return None
-    return value
-
-
 def _load_bank(file: str, data: Mapping, lines: dict[int, int],
                errors: list[BankError]) -> BankSpec | None:
     check = Checker()
     check.unknown_keys(data, BANK_FIELDS)
-    slug = _slug(check, data, "bank")
+    slug = slug_field(check, data, "bank")
     title = check.text(data, "title", max_len=200)
-    domain = _slug(check, data, "domain")
+    domain = slug_field(check, data, "domain")
     check.text(data, "description", required=False)
     raw_rubrics = check.sequence(data, "rubrics", required=False) or []
     raw_items = check.sequence(data, "items", min_len=1) or []
     count = len(errors)
     errors.extend(BankError(file, e.message, field=e.path, line=lines.get(id(data)))
                   for e in check.errors)
+    rubrics, rubric_ids = _bank_rubrics(file, raw_rubrics, lines, errors)
+    items = _bank_items(file, raw_items, lines, rubric_ids, errors)
+    if len(errors) > count or slug is None or title is None or domain is None:
+        return None
+    body = {k: data.get(k) for k in sorted(BANK_FIELDS)}
+    return BankSpec(file, slug, title, domain, data.get("description") or "", rubrics, items,
+                    content_hash(body))
 
+
+def _bank_rubrics(file: str, raw_rubrics: list, lines: dict[int, int],
+                  errors: list[BankError]) -> tuple[list[dict], set[str]]:
+    """The bank's valid rubrics, and the ids it defines (an invalid rubric's too, so that
+    items naming it are not also reported); an error for each rubric that is not valid."""
     rubric_ids: set[str] = set()
     rubrics = []
     for i, rubric in enumerate(raw_rubrics):
@@ -208,7 +163,13 @@ def _load_bank(file: str, data: Mapping, lines: dict[int, int],
                       for e in problems)
         if not problems:
             rubrics.append(dict(rubric))
+    return rubrics, rubric_ids
 
+
+def _bank_items(file: str, raw_items: list, lines: dict[int, int], rubric_ids: set[str],
+               errors: list[BankError]) -> list[dict]:
+    """The bank's valid items (each naming only rubrics in ``rubric_ids``); an error for each
+    one that is not."""
     item_ids: set[str] = set()
     items = []
     for i, entry in enumerate(raw_items):
@@ -245,235 +206,4 @@ def _load_bank(file: str, data: Mapping, lines: dict[int, int],
                 item=item_id, field=path, line=line))
         if not missing:
             items.append(dict(entry))
-
-    if len(errors) > count or slug is None or title is None or domain is None:
-        return None
-    body = {k: data.get(k) for k in sorted(BANK_FIELDS)}
-    return BankSpec(file, slug, title, domain, data.get("description") or "", rubrics, items,
-                    content_hash(body))
-
-
-def _load_assessment(file: str, data: Mapping, lines: dict[int, int], candidates: list[Candidate],
-                     broken: set[str], errors: list[BankError]) -> AssessmentSpec | None:
-    check = Checker()
-    line = lines.get(id(data))
-    check.unknown_keys(data, ASSESSMENT_FIELDS)
-    slug = _slug(check, data, "assessment")
-    check.text(data, "title", max_len=200)
-    _slug(check, data, "domain")
-    mode = check.choice(data, "mode", ("timed", "practice"))
-    limit = check.integer(data, "time_limit_minutes", required=mode == "timed", minimum=1,
-                          maximum=24 * 60)
-    if mode == "practice" and limit is not None:
-        check.add("time_limit_minutes", "practice assessments are untimed: leave it out")
-    check.integer(data, "grace_seconds", required=False, minimum=0, maximum=600)
-    check.integer(data, "attempts_allowed", required=False, minimum=0)
-    check.number(data, "cooldown_hours", required=False, minimum=0)
-    check.boolean(data, "shuffle_items", default=True)
-    check.text(data, "description", required=False)
-    check.text(data, "instructions")
-    sections = check.sequence(data, "sections", min_len=1) or []
-    tiers = check.sequence(data, "tiers", required=False) or []
-    count = len(errors)
-    errors.extend(BankError(file, e.message, field=e.path, line=line) for e in check.errors)
-
-    taken: dict = {"keys": set(), "draws": 0}  # what earlier sections could have drawn
-    section_ids: set[str] = set()
-    for i, section in enumerate(sections):
-        _check_section(file, i, section, lines, candidates, broken, section_ids, taken, errors)
-    tier_ids: set[str] = set()
-    for i, tier in enumerate(tiers):
-        _check_tier(file, i, tier, lines, tier_ids, errors)
-    weights = _check_weights(file, data, lines, section_ids, errors)
-    if len(errors) > count or slug is None:
-        return None
-
-    definition = {
-        "assessment": slug, "title": data["title"], "domain": data["domain"], "mode": mode,
-        "time_limit_minutes": limit if mode == "timed" else None,
-        "grace_seconds": data.get("grace_seconds", 30),
-        "attempts_allowed": data.get("attempts_allowed", 1 if mode == "timed" else 0),
-        "cooldown_hours": data.get("cooldown_hours", 0),
-        "shuffle_items": data.get("shuffle_items", True),
-        "description": data.get("description") or "",
-        "instructions": data["instructions"],
-        **_review_options(file, data, lines, errors),
-        **({"weights": weights} if weights else {}),
-        "sections": [{"id": s["id"], "title": s.get("title") or s["id"], "draw": s["draw"],
-                      "from": {k: list(s["from"][k]) for k in SELECTOR_KEYS if k in s["from"]}}
-                     for s in sections],
-        "tiers": [{"id": t["id"], "name": t["name"], "min_overall": t.get("min_overall", 0),
-                   "min_skills": dict(t.get("min_skills") or {}),
-                   # only when given, so that older blueprints keep their content hash
-                   **({"min_parts": dict(t["min_parts"])} if t.get("min_parts") else {}),
-                   "requires": list(t.get("requires") or []),
-                   "valid_days": t.get("valid_days")} for t in tiers],
-    }
-    return AssessmentSpec(file, slug, definition, content_hash(definition))
-
-
-def _check_supply(check: Checker, wanted: int, matching: list[Candidate], taken: dict) -> None:
-    """Sections draw at random, so check the worst case: earlier sections whose filters overlap
-    this one may have taken as many shared items as they draw."""
-    shared = {c.key for c in matching} & set(taken["keys"])
-    worst = len(matching) - min(len(shared), taken["draws"])
-    if worst < wanted:
-        check.add("draw", f"asks for {wanted} items but only {len(matching)} match its filters"
-                          + (f", and earlier sections may take up to {len(matching) - worst} of "
-                             f"them" if worst < len(matching) else ""))
-    taken["keys"].update(c.key for c in matching)
-    taken["draws"] += wanted
-
-
-def _check_section(file, i, section, lines, candidates, broken, section_ids, taken,
-                   errors) -> None:
-    line = lines.get(id(section))
-    if not isinstance(section, Mapping):
-        errors.append(BankError(file, "expected a mapping", field=f"sections[{i}]", line=line))
-        return
-    check = Checker()
-    check.unknown_keys(section, SECTION_FIELDS)
-    section_id = _slug(check, section, "id")
-    check.text(section, "title", required=False, max_len=200)
-    wanted = check.integer(section, "draw", minimum=1)
-    selector = check.mapping(section, "from")
-    if selector is not None:
-        check.unknown_keys(selector, SELECTOR_KEYS, "from.")
-        for key in SELECTOR_KEYS:
-            values = check.sequence(selector, key, f"from.{key}", required=key == "banks",
-                                    min_len=1)
-            if values and not all(isinstance(v, str) for v in values):
-                check.add(f"from.{key}", "expected a list of strings")
-        for j, type_name in enumerate(selector.get("types") or []):
-            if type_name not in item_types.names():
-                check.add(f"from.types[{j}]", f"unknown item type {type_name!r}; known types: "
-                                              f"{', '.join(item_types.names())}")
-        known_banks = {c.bank for c in candidates}
-        for j, bank in enumerate(selector.get("banks") or []):
-            if isinstance(bank, str) and bank in broken:
-                check.add(f"from.banks[{j}]", f"bank {bank!r} has errors (listed above); "
-                                              f"fix them first")
-            elif isinstance(bank, str) and bank not in known_banks:
-                check.add(f"from.banks[{j}]", f"no bank {bank!r} is loaded or imported")
-    label = f"section {section_id or '#' + str(i + 1)!r}"
-    if section_id in section_ids:
-        check.add("id", "duplicate section id")
-    section_ids.add(section_id)
-    if not check.errors and wanted is not None:
-        _check_supply(check, wanted, pool(selector, candidates), taken)
-    errors.extend(BankError(file, e.message, item=label, field=e.path, line=line)
-                  for e in check.errors)
-
-
-def _shares(check: Checker, entry: Mapping, key: str, known: Iterable[str], what: str,
-            *, maximum: float | None = 1) -> dict[str, float]:
-    """A mapping of names to non-negative numbers (shares up to ``maximum``), every name known."""
-    found = check.mapping(entry, key, required=False) or {}
-    known = list(known)
-    for name, value in found.items():
-        if name not in known:
-            check.add(f"{key}.{name}", f"unknown {what} {name!r}; expected one of "
-                                       f"{', '.join(known)}")
-        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 \
-                or (maximum is not None and value > maximum):
-            bound = f"between 0 and {maximum:g}" if maximum is not None else "0 or more"
-            check.add(f"{key}.{name}", f"expected a number {bound}, got {value!r}")
-    return {str(k): float(v) for k, v in found.items() if k in known
-            and not isinstance(v, bool) and isinstance(v, (int, float))}
-
-
-def _check_weights(file, data, lines, section_ids, errors) -> dict | None:
-    """``weights: {parts: {keyed: 0.6, written: 0.25, …}, sections: {id: weight}}``: what each
-    part of the score weighs on every draw (see core/scoring.py, "Equal forms")."""
-    if data.get("weights") is None:
-        return None
-    check = Checker()
-    weights = check.mapping(data, "weights")
-    if weights is None:
-        errors.extend(BankError(file, e.message, field=e.path, line=lines.get(id(data)))
-                      for e in check.errors)
-        return None
-    check.unknown_keys(weights, WEIGHT_FIELDS, "weights.")
-    parts = _shares(check, weights, "parts", PARTS, "part", maximum=None)
-    if not parts or not sum(parts.values()):
-        check.add("parts", "give every part a weight, e.g. {keyed: 0.6, written: 0.25, "
-                           "rewriting: 0.1, corrections: 0.05}")
-    sections = _shares(check, weights, "sections", sorted(s for s in section_ids if s),
-                       "section", maximum=None)
-    errors.extend(BankError(file, e.message, field=f"weights.{e.path}",
-                            line=lines.get(id(weights))) for e in check.errors)
-    return {"parts": parts, "sections": sections}
-
-
-def _check_tier(file, i, tier, lines, tier_ids, errors) -> None:
-    line = lines.get(id(tier))
-    if not isinstance(tier, Mapping):
-        errors.append(BankError(file, "expected a mapping", field=f"tiers[{i}]", line=line))
-        return
-    check = Checker()
-    check.unknown_keys(tier, TIER_FIELDS)
-    tier_id = _slug(check, tier, "id")
-    check.text(tier, "name", max_len=120)
-    check.number(tier, "min_overall", required=False, minimum=0, maximum=1)
-    skills = check.mapping(tier, "min_skills", required=False) or {}
-    for skill, minimum in skills.items():
-        if isinstance(minimum, bool) or not isinstance(minimum, (int, float)) \
-                or not 0 <= minimum <= 1:
-            check.add(f"min_skills.{skill}", f"expected a share between 0 and 1, got {minimum!r}")
-    _shares(check, tier, "min_parts", PARTS, "part")
-    for j, requirement in enumerate(check.sequence(tier, "requires", required=False) or []):
-        if not isinstance(requirement, str) or requirement.count(":") != 1:
-            check.add(f"requires[{j}]", f"expected 'assessment-slug:tier-id', got {requirement!r}")
-    check.integer(tier, "valid_days", required=False, minimum=1)
-    if tier_id in tier_ids:
-        check.add("id", "duplicate tier id")
-    tier_ids.add(tier_id)
-    label = f"tier {tier_id or '#' + str(i + 1)!r}"
-    errors.extend(BankError(file, e.message, item=label, field=e.path, line=line)
-                  for e in check.errors)
-
-
-def _review_options(file: str, data: Mapping, lines: dict[int, int],
-                    errors: list[BankError]) -> dict:
-    """``review: {keys: …, explanations: …, per_item_scores: …}``: what applicants see of a
-    finished attempt (see ``core/review.py``), as ``{"review": {…}}`` for the definition, with
-    every default filled in; ``{}`` when the blueprint does not say, so that its mode's
-    defaults apply and older blueprints keep their content hash.
-
-    Called once the rest of the blueprint is valid (``mode`` and ``attempts_allowed`` are
-    known); its errors go straight to ``errors``, and nothing is imported when there is one."""
-    from ..core import review
-
-    if data.get("review") is None:
-        return {}
-    check = Checker()
-    given = check.mapping(data, "review")
-    line = lines.get(id(given)) if given is not None else lines.get(id(data))
-    if given is not None:
-        for name in given:
-            if name not in review.FIELDS:
-                check.add(f"review.{name}", f"is not a review option; allowed: "
-                                            f"{', '.join(review.FIELDS)}")
-        mode = data.get("mode")
-        keys = check.choice(given, "keys", review.WHEN, "review.keys", required=False) \
-            or review.defaults(mode).keys
-        explanations = check.choice(given, "explanations", review.WHEN, "review.explanations",
-                                    required=False) or keys
-        per_item = check.boolean(given, "per_item_scores", "review.per_item_scores",
-                                 default=True)
-        if not check.errors and review.later(keys, explanations):
-            check.add("review.explanations",
-                      f"an explanation gives the key away, so explanations cannot be shown "
-                      f"earlier than the keys (keys: {keys}): set explanations to {keys}"
-                      + (" or later" if keys != review.NEVER else ""))
-        allowed = data.get("attempts_allowed", 1 if mode == "timed" else 0)
-        for name in ("keys", "explanations"):
-            if given.get(name) == review.AFTER_CLOSE and not allowed:
-                check.add(f"review.{name}",
-                          "after_close means once the applicant has used every allowed "
-                          "attempt, but attempts_allowed is 0 (unlimited), so that never "
-                          "happens: set attempts_allowed, or use never")
-    errors.extend(BankError(file, e.message, field=e.path, line=line) for e in check.errors)
-    if check.errors:
-        return {}
-    return {"review": review.ReviewOptions(keys, explanations, per_item).as_dict()}
+    return items

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from ..items.base import Checker, FieldError
+from ..items.schema import FieldError
+from .checker import Checker
 
 RUBRIC_FIELDS = {"id", "title", "description", "criteria"}
 CRITERION_FIELDS = {"id", "label", "description", "levels"}

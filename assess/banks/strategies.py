@@ -15,8 +15,16 @@ from typing import Iterable, Mapping, Sequence
 
 from .. import items as item_types
 from ..core.scoring import TierRule, Weights
-from ..core.strategies import (DIFFICULTY, WRITTEN_LEVELS, Profile, Report, SimItem, SimOutcome,
-                               SimSection, simulate)
+from ..core.strategies import (
+    DIFFICULTY,
+    WRITTEN_LEVELS,
+    Profile,
+    Report,
+    SimItem,
+    SimOutcome,
+    SimSection,
+    simulate,
+)
 from .validity import BankContent, NotComputable, section_pools, skills, tier_rules
 
 PRESENTATIONS = 24  # display orders sampled per item

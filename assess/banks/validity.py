@@ -11,10 +11,16 @@ from typing import Callable, Iterable, Mapping, Protocol, Sequence, TypeVar
 from .. import items as item_types
 from ..core.scoring import TierRule
 from ..core.selection import Candidate, pool
-from ..core.validity import (DEFAULT_SAMPLES, GUESS_WARNING, GuessItem, GuessSection, TierOdds,
-                             tier_odds, worth_warning)
+from ..core.validity import (
+    DEFAULT_SAMPLES,
+    GUESS_WARNING,
+    GuessItem,
+    GuessSection,
+    TierOdds,
+    tier_odds,
+    worth_warning,
+)
 from .rubrics import rubric_max_points
-
 
 T = TypeVar("T")
 

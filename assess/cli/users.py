@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from .. import clock
 from ..services import ServiceError, accounts
+from ..settings import settings
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -35,7 +35,7 @@ def _create(email: str, name: str | None, role: str, password: str) -> None:
     try:
         user = accounts.create_user(email, name or email.split("@")[0], password, role,
                                     now=clock.now(),
-                                    min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+                                    min_length=settings().password_min_length)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"Created {user.role} {user.email}.")

@@ -7,7 +7,7 @@ malformed input."""
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any, Hashable, Iterable, Mapping, Sequence
 
 _KAPPA_WEIGHTS = (None, "linear", "quadratic")
@@ -82,7 +82,7 @@ def kappa_from_counts(counts: Mapping[tuple[Any, Any], float], *, categories: Se
         raise ValueError(f"weights must be None, 'linear' or 'quadratic', not {weights!r}")
     index = {level: i for i, level in enumerate(categories)}
     k = len(index)
-    observed = [[0] * k for _ in range(k)]
+    observed: list[list[float]] = [[0] * k for _ in range(k)]
     for (x, y), count in counts.items():
         try:
             observed[index[x]][index[y]] += count
@@ -111,6 +111,7 @@ def kappa_from_counts(counts: Mapping[tuple[Any, Any], float], *, categories: Se
 
 
 def _unit_values(unit: Any, position: int) -> list:
+    values: Iterable[Any]
     if isinstance(unit, Mapping):
         values = unit.values()
     elif isinstance(unit, (str, bytes)) or not isinstance(unit, Iterable):
@@ -140,7 +141,7 @@ def krippendorff_alpha(data: Iterable[Sequence[Any] | Mapping[Any, Any]], *,
     if level not in _ALPHA_LEVELS:
         raise ValueError(f"level must be one of {', '.join(_ALPHA_LEVELS)}, not {level!r}")
 
-    coincidences: Counter = Counter()
+    coincidences: defaultdict[tuple[Any, Any], float] = defaultdict(float)
     for position, unit in enumerate(data):
         values = _unit_values(unit, position)
         if level in ("interval", "ratio"):
@@ -163,7 +164,7 @@ def krippendorff_alpha(data: Iterable[Sequence[Any] | Mapping[Any, Any]], *,
 
     if not coincidences:
         return None
-    marginals: Counter = Counter()
+    marginals: defaultdict[Any, float] = defaultdict(float)
     for (c, _k), o in coincidences.items():
         marginals[c] += o
     n = sum(marginals.values())

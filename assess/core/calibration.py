@@ -16,8 +16,15 @@ from itertools import chain
 from typing import Mapping, Sequence
 
 from .agreement import kappa_from_counts
-from .intervals import CONFIDENCE, RESAMPLES, SEED, Interval, bootstrap_intervals, mean, \
-    wilson_interval
+from .intervals import (
+    CONFIDENCE,
+    RESAMPLES,
+    SEED,
+    Interval,
+    bootstrap_intervals,
+    mean,
+    wilson_interval,
+)
 
 DEVIATION_LIMIT = 0.2  # mean distance from the reference, as a share of the maximum
 KAPPA_FLOOR = 0.4  # below "moderate" agreement (Landis & Koch) is drift
@@ -147,8 +154,9 @@ def standing(grader_id: int, references: Sequence[TaskPair], peers: Sequence[Tas
              deviation_limit: float = DEVIATION_LIMIT, kappa_floor: float = KAPPA_FLOOR,
              min_marks: int = MIN_MARKS, confidence: float = CONFIDENCE,
              resamples: int = RESAMPLES, seed: int = SEED) -> Standing:
-    options = dict(confidence=confidence, resamples=resamples, seed=seed)
-    reference, peer = compare(references, **options), compare(peers, **options)
+    def measured(pairs: Sequence[TaskPair]) -> Agreement:
+        return compare(pairs, confidence=confidence, resamples=resamples, seed=seed)
+    reference, peer = measured(references), measured(peers)
     reasons = []
     if reference.tasks >= min_marks:
         span = reference.deviation_interval

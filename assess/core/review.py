@@ -58,13 +58,18 @@ def of_definition(definition: Mapping[str, Any] | None, mode: str) -> ReviewOpti
     stored = (definition or {}).get("review")
     if not isinstance(stored, Mapping):
         return base
-    keys = stored.get("keys") if stored.get("keys") in WHEN else base.keys
-    explanations = stored.get("explanations") if stored.get("explanations") in WHEN else keys
+    keys = _when(stored.get("keys"), base.keys)
+    explanations = _when(stored.get("explanations"), keys)
     if later(keys, explanations):  # never show an explanation before its key
         explanations = keys
     per_item = stored.get("per_item_scores")
     return ReviewOptions(keys, explanations,
                          per_item if isinstance(per_item, bool) else base.per_item_scores)
+
+
+def _when(value: Any, default: str) -> str:
+    """A stored "when" that is one of ``WHEN``, else ``default``."""
+    return value if isinstance(value, str) and value in WHEN else default
 
 
 def later(first: str, second: str) -> bool:

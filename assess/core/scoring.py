@@ -158,8 +158,8 @@ def score(items: Iterable[ItemScore], weights: Weights | None = None) -> Scored:
         weight = sum(applied.values())
         overall = round(sum(w * shares[k] for k, w in applied.items()) / weight, PLACES) \
             if weight else None
-    points = Share.of(*total)
-    return Scored(pending, points.points, points.max_points, overall,
+    totals = Share.of(*total)
+    return Scored(pending, totals.points, totals.max_points, overall,
                   {s: Share.of(*t) for s, t in sorted(skills.items())},
                   {s: Share.of(*t) for s, t in sections.items()},
                   by_part, applied)

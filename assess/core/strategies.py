@@ -103,15 +103,16 @@ class Report:
             p = result.profile
             if p.shortcut and p.written == WRITTEN_LEVELS["middle"] and \
                     result.any_tier > SHORTCUT_BAR:
-                tier = max(result.reach, key=result.reach.get)
+                tier = max(result.reach, key=lambda name: result.reach[name])
                 found.append(f"the shortcut '{p.strategy}' with middle written grades reaches "
                              f"{tier} in {result.reach[tier]:.2%} of draws (bar "
                              f"{SHORTCUT_BAR:.1%})")
             if p.strategy == "gold" and result.disagreement > FORM_BAR:
                 found.append(f"'{p.name}' gets different tiers on {result.disagreement:.1%} of "
                              f"draws (bar {FORM_BAR:.0%}): the forms are not equal")
-        if self.kr20 and self.kr20_mean < KR20_BAR:
-            found.append(f"simulated KR-20 of the keyed part is {self.kr20_mean:.2f} "
+        mean = self.kr20_mean
+        if mean is not None and mean < KR20_BAR:
+            found.append(f"simulated KR-20 of the keyed part is {mean:.2f} "
                          f"(weakest draw {min(self.kr20):.2f}; bar {KR20_BAR})")
         return found
 
@@ -120,7 +121,7 @@ def sample_draw(sections: Sequence[SimSection], rng: random.Random
                 ) -> list[tuple[str, SimItem]]:
     """One draw: each section's items without repeats across sections (as ``selection.draw``)."""
     taken: set[object] = set()
-    drawn = []
+    drawn: list[tuple[str, SimItem]] = []
     for section in sections:
         available = [item for item in section.pool if item.key not in taken]
         chosen = rng.sample(available, section.draw)
@@ -138,8 +139,9 @@ def attempt_scores(drawn: Sequence[tuple[str, SimItem]], strategies: Sequence[st
         outcome = outcomes[rng.randrange(len(outcomes))]
         parts = [PartScore(AUTO, outcome.keyed * item.auto_max, item.auto_max)]
         for index, (kind, maximum) in enumerate(item.slots):
-            earned = written is not None and index in outcome.counted
-            parts.append(PartScore(kind, written * maximum if earned else 0.0, maximum))
+            points = written * maximum \
+                if written is not None and index in outcome.counted else 0.0
+            parts.append(PartScore(kind, points, maximum))
         items.append(ItemScore(position, section, item.skills, tuple(parts)))
     return items
 

@@ -255,7 +255,8 @@ def _verdict(checks: Checks, state: State, low: State, high: State, n: int) -> b
         if not most_max:
             best = None
         else:
-            best = min(1.0, share_of(state[i] + high[i], least_max)) if least_max else 1.0
+            reach = share_of(state[i] + high[i], least_max)  # None when least_max is 0
+            best = 1.0 if reach is None else min(1.0, reach)
         worst = share_of(state[i] + low[i], most_max) if least_max else None
         if not minimum_met(best, minimum, unmeasured_ok=unmeasured_ok):
             return False

@@ -19,7 +19,6 @@ from . import dataintegrity, jose, structure
 from .documents import Loader
 from .multikey import MultikeyError, public_key_from_multibase
 
-
 STATUS_TEXT = {
     "valid": "Valid", "malformed": "Not a valid credential", "unknown_issuer": "Unknown issuer",
     "tampered": "Tampered", "revoked": "Revoked", "expired": "Expired",

@@ -11,8 +11,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import (ImportResult, finish, quote, json_objects, read_json_records, require_records,
-                   rng_for, text_field, title_from, too_long)
+from .base import (
+    ImportResult,
+    finish,
+    json_objects,
+    quote,
+    read_json_records,
+    require_records,
+    rng_for,
+    text_field,
+    title_from,
+    too_long,
+)
 
 QA_KEYS = ("knowledge", "question", "right_answer", "hallucinated_answer")
 GENERAL_KEYS = ("user_query", "chatgpt_response", "hallucination")

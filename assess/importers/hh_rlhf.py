@@ -11,8 +11,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .base import (JUSTIFICATION_RUBRIC, ImportResult, finish, quote, json_objects, read_json_records,
-                   require_records, rng_for, text_field, title_from, too_long)
+from .base import (
+    JUSTIFICATION_RUBRIC,
+    ImportResult,
+    finish,
+    json_objects,
+    quote,
+    read_json_records,
+    require_records,
+    rng_for,
+    text_field,
+    title_from,
+    too_long,
+)
 from .pairs import pairwise_item
 
 ASSISTANT = "\n\nAssistant:"

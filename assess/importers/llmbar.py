@@ -10,8 +10,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import (JUSTIFICATION_RUBRIC, ImportResult, finish, quote, json_objects, read_json_records,
-                   require_records, rng_for, text_field, title_from, too_long)
+from .base import (
+    JUSTIFICATION_RUBRIC,
+    ImportResult,
+    finish,
+    json_objects,
+    quote,
+    read_json_records,
+    require_records,
+    rng_for,
+    text_field,
+    title_from,
+    too_long,
+)
 from .pairs import pairwise_item
 
 KEYS = ("input", "output_1", "output_2", "label")

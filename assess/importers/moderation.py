@@ -11,8 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import (ImportResult, finish, json_objects, read_json_records, require_records, text_field,
-                   title_from, too_long)
+from .base import (
+    ImportResult,
+    finish,
+    json_objects,
+    read_json_records,
+    require_records,
+    text_field,
+    title_from,
+    too_long,
+)
 
 # code -> (option id, readable label, description), in taxonomy order
 CATEGORIES = {

@@ -14,8 +14,17 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from .base import (ImportResult, finish, json_objects, quote, read_json_records, require_records,
-                   rng_for, title_from, too_long)
+from .base import (
+    ImportResult,
+    finish,
+    json_objects,
+    quote,
+    read_json_records,
+    require_records,
+    rng_for,
+    title_from,
+    too_long,
+)
 
 EXPECTED = ("a JSON list of objects with source (the dialogue), context (the fact), "
             "system_output and scores (understandability, naturalness, coherence, engagingness, "

@@ -10,8 +10,16 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from .base import (ImportResult, NotThisFormat, finish, quote, read_text, rng_for, title_from,
-                   too_long)
+from .base import (
+    ImportResult,
+    NotThisFormat,
+    finish,
+    quote,
+    read_text,
+    rng_for,
+    title_from,
+    too_long,
+)
 
 COLUMNS = ("Question", "Best Answer", "Incorrect Answers")
 EXPECTED = ("a TruthfulQA CSV with a header row holding the columns Type, Category, Question, "

@@ -1,12 +1,26 @@
 """Multiple choice: pick the one right option, or every right option when ``multiple``."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
+from xml.etree.ElementTree import Element
 
 from ..core.item_analysis import NO_ANSWER, Tally
-from .base import (AnswerError, Checker, FixedOrder, ItemType, KeyPosition, LintFacts,
-                   display_orders, longest, own_texts, shortest, shuffled, text_length)
-from .labels import check_id_list, parse_id_list, subsets
+from .base import (
+    AnswerError,
+    FixedOrder,
+    ItemType,
+    KeyPosition,
+    LintFacts,
+    display_orders,
+    longest,
+    own_texts,
+    shortest,
+    shuffled,
+    text_length,
+)
+from .labels import parse_id_list, subsets
+from .qti import QtiMapping, QtiReading, QtiWriting
+from .schema import BOOLEAN, TEXT, FieldError, Sound, id_list_errors, identified, unique_ids
 
 
 def gold_ids(content: Mapping) -> list[str]:
@@ -15,12 +29,135 @@ def gold_ids(content: Mapping) -> list[str]:
     return [gold] if isinstance(gold, str) else list(gold)
 
 
+class ChoiceQti(QtiMapping):
+    """QTI 3.0: a choice is written as a ``qti-choice-interaction`` (a multi-select gets a
+    ``qti-mapping`` of +1 per right and −1 per wrong option, which is assess's scoring).
+
+    Read: a ``qti-choice-interaction`` with one answer, or several (``max-choices`` other than
+    1, or ``cardinality="multiple"``: ``multiple: true``), the gold its correct response; when
+    the source scored differently from assess (a ``qti-mapping`` with other weights, or
+    all-or-nothing ``match_correct``), the explanation says so. A
+    ``qti-hottext-interaction`` too: the passage goes into the prompt with the selectable
+    spans in bold, and the spans become the options (kept in text order). This is what the
+    candidate does in QTI (pick the marked span(s)), graded the same way; a fact-check item
+    would invent a truth label for every span the source never gave."""
+
+    interactions = ("qti-choice-interaction", "qti-hottext-interaction")
+    skills = ("judgment",)
+
+    def write(self, entry: Mapping[str, Any], xml: QtiWriting) -> list[str]:
+        gold = gold_ids(entry)
+        multiple = bool(entry.get("multiple", False))
+        ids = [o["id"] for o in entry["options"]]
+        lines = [f'  <qti-response-declaration identifier="RESPONSE" '
+                 f'cardinality="{"multiple" if multiple else "single"}" base-type="identifier">']
+        lines += xml.correct(gold)
+        if multiple:  # assess: max(0, (right − wrong) / |gold|) = this mapping ÷ upper-bound
+            lines.append(f'    <qti-mapping lower-bound="0" upper-bound="{len(gold)}" '
+                         'default-value="0">')
+            lines += [f'      <qti-map-entry map-key={xml.attr(i)} '
+                      f'mapped-value="{1 if i in gold else -1}"/>' for i in ids]
+            lines.append("    </qti-mapping>")
+        lines.append("  </qti-response-declaration>")
+        lines += xml.outcomes()
+        shuffle = "true" if entry.get("shuffle", True) else "false"
+        lines += ["  <qti-item-body>", xml.html(entry["prompt"]),
+                  f'    <qti-choice-interaction response-identifier="RESPONSE" '
+                  f'shuffle="{shuffle}" max-choices="{0 if multiple else 1}">']
+        lines += xml.choices(entry["options"])
+        lines += ["    </qti-choice-interaction>", "  </qti-item-body>",
+                  f'  <qti-response-processing template="'
+                  f'{xml.map_response if multiple else xml.match_correct}"/>']
+        return lines
+
+    def read(self, found: QtiReading) -> dict[str, Any] | None:
+        keyed = found.keyed()
+        if keyed is None:
+            return None
+        declaration, correct, prompt = keyed
+        hottext = found.tag == "qti-hottext-interaction"
+        options = found.options("qti-hottext" if hottext else "qti-simple-choice")
+        if options is None:
+            return None
+        if not 2 <= len(options) <= 10:
+            return found.skip(f"{'hottext' if hottext else 'choice'} with {len(options)} "
+                              "option(s) (a choice item has 2 to 10)")
+        ids = [o["id"] for o in options]
+        if any(v not in ids for v in correct) or len(set(correct)) != len(correct):
+            return found.skip("the correct response names an unknown or repeated option")
+        try:
+            max_choices = int(found.element.get("max-choices", "1"))
+        except ValueError:
+            max_choices = 1
+        multiple = max_choices != 1 or declaration.get("cardinality") == "multiple"
+        if not multiple and len(correct) != 1:
+            return found.skip("single choice with several correct values")
+        by_id = {o["id"]: o["text"] for o in options}
+        entry: dict[str, Any] = {"prompt": prompt, "options": options}
+        if multiple:
+            entry["multiple"] = True
+        if hottext or found.element.get("shuffle") != "true":
+            entry["shuffle"] = False  # QTI's default; hottext spans keep their order in the text
+        entry["gold"] = list(correct)
+        entry["_key"] = ("The correct option: " if len(correct) == 1
+                         else "The correct options: ") + \
+            "; ".join(found.excerpt(by_id[v], 60) for v in correct) + "."
+        if multiple:
+            note = _scoring_note(found, declaration, correct, ids)
+            entry["_notes"] = [note] if note else []
+        return entry
+
+
+def _scoring_note(found: QtiReading, declaration: Element, correct: list[str],
+                  ids: list[str]) -> str | None:
+    """A sentence for the explanation when the source scored this multiple response item
+    differently from assess: max(0, (right picks − wrong picks) ÷ number of right options)."""
+    ours = ("Here each correct option counts +1 and each wrong one −1, out of the number of "
+            "correct options and never below 0.")
+    template = found.template()
+    mapping = declaration.find(found.qname("qti-mapping"))
+    if template == "map_response.xml" and mapping is not None:
+        try:
+            default = float(mapping.get("default-value", "0"))
+            weights = {e.get("map-key"): float(e.get("mapped-value", "0"))
+                       for e in mapping.findall(found.qname("qti-map-entry"))}
+            lower = mapping.get("lower-bound")
+            upper = mapping.get("upper-bound")
+            value = weights.get(correct[0], default)
+            same = (value > 0 and all(weights.get(i, default) == value for i in correct)
+                    and all(weights.get(i, default) == -value for i in ids if i not in correct)
+                    and lower is not None and float(lower) == 0
+                    and (upper is None or float(upper) >= value * len(correct)))
+        except ValueError:
+            same = False
+        if same:
+            return None
+        return ("Note: the source weighted the options with its own mapping, which was not "
+                "kept. " + ours)
+    if template == "match_correct.xml":
+        return ("Note: the source gave credit only for exactly the right set of options. "
+                + ours)
+    return "Note: the source's own response processing was not kept. " + ours
+
+
 class Choice(ItemType):
     name = "choice"
     label = "Multiple choice"
-    fields = frozenset({"prompt", "options", "multiple", "shuffle", "gold"})
+    schema = {
+        "properties": {
+            "prompt": TEXT,
+            "options": identified(2, 10),
+            "multiple": BOOLEAN,
+            "shuffle": BOOLEAN,
+            # one option id (the single-answer short form), or a list of them
+            "gold": {"type": ["string", "array"], "minItems": 1,
+                     "description": "an option id or a list of option ids"},
+        },
+        "required": ["prompt", "options", "gold"],
+    }
     form_lists = ("selected",)
     has_distractors = True
+    qti = ChoiceQti()
     sample = {
         "id": "sample-choice",
         "type": "choice",
@@ -38,24 +175,24 @@ class Choice(ItemType):
                        "Length and units are minor matters by comparison.",
     }
 
-    def validate_fields(self, entry: Mapping, check: Checker) -> None:
-        check.text(entry, "prompt")
-        options = check.identified(entry, "options", min_len=2, max_len=10)
-        multiple = check.boolean(entry, "multiple", default=False)
-        check.boolean(entry, "shuffle", default=True)
-        gold = entry.get("gold")
-        ids = [o["id"] for o in options]
+    def validate_fields(self, entry: Mapping, sound: Sound) -> Iterator[FieldError]:
+        ids: list[str] = []  # none to check the gold against when the options are broken
+        if sound("options"):
+            ids, duplicates = unique_ids(entry, "options")
+            yield from duplicates
+        if not sound("gold"):
+            return
+        gold = entry["gold"]
         if isinstance(gold, str):  # the single-answer short form
             if ids and gold not in ids:
-                check.add("gold", f"unknown option id {gold!r}; expected one of {', '.join(ids)}")
+                yield FieldError("gold", f"unknown option id {gold!r}; expected one of "
+                                         f"{', '.join(ids)}")
             return
-        gold = check.sequence(entry, "gold", min_len=1)
-        if gold is None:
-            return
-        check_id_list(check, gold, "gold", ids)
-        if not multiple and len(gold) > 1:
-            check.add("gold", f"lists {len(gold)} options but multiple is false: expected exactly "
-                              "one gold option id (or set multiple: true)")
+        if ids:
+            yield from id_list_errors(gold, "gold", ids)
+        if entry.get("multiple", False) is False and len(gold) > 1:
+            yield FieldError("gold", f"lists {len(gold)} options but multiple is false: expected "
+                                     "exactly one gold option id (or set multiple: true)")
 
     def own_markdown_fields(self, content: Mapping) -> dict[str, str]:
         fields = {"prompt": content["prompt"]}
@@ -144,7 +281,7 @@ class Choice(ItemType):
         ids = tuple(o["id"] for o in options)
         shuffle = content.get("shuffle", True)
         single = not content.get("multiple", False)
-        key = gold_ids(content)[0] if single else None
+        key = gold_ids(content)[0]  # the key when single
         return LintFacts(
             texts=own_texts(content, "options"),
             lettered=ids if shuffle else (), lettered_noun="options",

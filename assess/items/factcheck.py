@@ -2,12 +2,22 @@
 from __future__ import annotations
 
 from itertools import product
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
-from ..core.item_analysis import NO_ANSWER, Tally
-from .base import (MAX_ANSWER_SPACE, AnswerError, Checker, ConstantAnswerRule, HumanPart,
-                   ItemType, LintFacts, ScoredPart, check_text_answer, own_texts,
-                   written_text)
+from ..core.item_analysis import NO_ANSWER, ConfusionKey, Tally
+from .base import (
+    MAX_ANSWER_SPACE,
+    AnswerError,
+    ConstantAnswerRule,
+    HumanPart,
+    ItemType,
+    LintFacts,
+    ScoredPart,
+    check_text_answer,
+    own_texts,
+    written_text,
+)
+from .schema import TEXT, FieldError, Sound, identified, one_of, unique_ids
 
 LABELS = ("supported", "unsupported", "false")
 FALSE = "false"
@@ -27,11 +37,27 @@ def _mapping(raw: Mapping, key: str, ids: list[str], what: str) -> dict:
     return dict(value)
 
 
+def _keyed_errors(keyed: Mapping, path: str, ids: list[str]) -> Iterator[FieldError]:
+    """Every key of a ``{claim id: ...}`` mapping must be a claim id."""
+    for key in keyed:
+        if key not in ids:
+            yield FieldError(f"{path}.{key}", f"unknown claim; expected one of {', '.join(ids)}")
+
+
 class Factcheck(ItemType):
     name = "factcheck"
     label = "Fact-check claims"
-    fields = frozenset({"prompt", "response", "claims", "gold", "correction_rubric",
-                        "gold_corrections"})
+    schema = {
+        "properties": {
+            "prompt": TEXT,
+            "response": TEXT,
+            "claims": identified(1),
+            "gold": {"type": "object", "additionalProperties": one_of(*LABELS)},  # id -> label
+            "correction_rubric": TEXT,
+            "gold_corrections": {"type": "object", "additionalProperties": TEXT},  # id -> text
+        },
+        "required": ["prompt", "response", "claims", "gold", "correction_rubric"],
+    }
     default_skills = ("fact_checking",)
     form_keyed = ("labels", "corrections")
     has_distractors = True
@@ -63,32 +89,33 @@ class Factcheck(ItemType):
                        "evidence behind it (unsupported).",
     }
 
-    def validate_fields(self, entry: Mapping, check: Checker) -> None:
-        check.text(entry, "prompt")
-        response = check.text(entry, "response")
-        check.text(entry, "correction_rubric")
-        ids = [c["id"] for c in check.identified(entry, "claims", min_len=1)]
-        raw = entry.get("claims")
-        for i, claim in enumerate(raw if isinstance(raw, list) else []):
-            text = claim.get("text") if isinstance(claim, Mapping) else None
-            if response and isinstance(text, str) and text.strip() and text not in response:
-                check.add(f"claims[{i}].text", "must occur verbatim in response (so it can be "
-                                               "highlighted); it does not")
-        gold = check.mapping(entry, "gold")
-        if gold is not None:
-            for key in gold:
-                if ids and key not in ids:
-                    check.add(f"gold.{key}", f"unknown claim; expected one of {', '.join(ids)}")
+    def validate_fields(self, entry: Mapping, sound: Sound) -> Iterator[FieldError]:
+        if not sound("claims"):
+            return  # no ids to check the gold against
+        ids, duplicates = unique_ids(entry, "claims")
+        yield from duplicates
+        if sound("response"):
+            for i, claim in enumerate(entry["claims"]):
+                if claim["text"] not in entry["response"]:
+                    yield FieldError(f"claims[{i}].text", "must occur verbatim in response (so it "
+                                                          "can be highlighted); it does not")
+        gold = entry.get("gold")
+        if isinstance(gold, Mapping):
+            yield from _keyed_errors(gold, "gold", ids)
             for ident in ids:
-                check.choice(gold, ident, LABELS, f"gold.{ident}")
-        gold = gold or {}
-        corrections = check.mapping(entry, "gold_corrections", required=False) or {}
-        for key in corrections:
-            path = f"gold_corrections.{key}"
-            if ids and key not in ids:
-                check.add(path, f"unknown claim; expected one of {', '.join(ids)}")
-            elif check.text(corrections, key, path) and gold.get(key, FALSE) != FALSE:
-                check.add(path, "only claims whose gold label is 'false' take a correction")
+                if ident not in gold:
+                    yield FieldError(f"gold.{ident}", f"is required: expected one of "
+                                                      f"{', '.join(map(repr, LABELS))}")
+        else:
+            gold = {}
+        corrections = entry.get("gold_corrections")
+        if isinstance(corrections, Mapping):
+            yield from _keyed_errors(corrections, "gold_corrections", ids)
+            for key in corrections:
+                path = f"gold_corrections.{key}"
+                if key in ids and sound(path) and gold.get(key, FALSE) != FALSE:
+                    yield FieldError(path, "only claims whose gold label is 'false' take a "
+                                           "correction")
 
     def own_rubric_refs(self, content: Mapping) -> list[tuple[str, str]]:
         return [("correction_rubric", content["correction_rubric"])]
@@ -222,3 +249,8 @@ class Factcheck(ItemType):
             picks += [tally.pick(claim["id"], gold, label, label == gold) for label in LABELS]
             picks.append(tally.pick(claim["id"], gold, NO_ANSWER, False))
         return picks
+
+    def confusion_key(self, pick):
+        """Every claim's label chosen against its gold label in one matrix over the labels,
+        listed after the rubric dimensions'."""
+        return ConfusionKey((1,), "Fact-check claims: gold label × label chosen", LABELS)

@@ -2,33 +2,20 @@
 from __future__ import annotations
 
 from itertools import product
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from ..core.item_analysis import NO_ANSWER, NONE_APPLY, Tally
-from .base import (MAX_ANSWER_SPACE, AnswerError, Checker, ConstantAnswerRule, EmptyKeyRule,
-                   ItemType, LintFacts, _describe, form_value, own_texts)
-
-OPTION_FIELDS = frozenset({"id", "text", "description"})
-
-
-def check_id_list(check: Checker, values: list, path: str, ids: list[str],
-                  what: str = "option") -> list[str]:
-    """Check a gold list of ids: each known and listed once. Returns the good ids.
-
-    With no known ids (the list they come from is broken, and reported) nothing is checked."""
-    good: list[str] = []
-    if not ids:
-        return good
-    for i, value in enumerate(values):
-        where = f"{path}[{i}]"
-        if not isinstance(value, str) or value not in ids:
-            check.add(where, f"unknown {what} id {_describe(value)}; "
-                             f"expected one of {', '.join(ids)}")
-        elif value in good:
-            check.add(where, f"{what} {value!r} is listed more than once; list each id once")
-        else:
-            good.append(value)
-    return good
+from .base import (
+    MAX_ANSWER_SPACE,
+    AnswerError,
+    ConstantAnswerRule,
+    EmptyKeyRule,
+    ItemType,
+    LintFacts,
+    form_value,
+    own_texts,
+)
+from .schema import LIST, TEXT, FieldError, Sound, describe, id_list_errors, identified, unique_ids
 
 
 def parse_id_list(field: str, value: Any, ids: list[str], what: str = "option") -> list[str]:
@@ -38,7 +25,7 @@ def parse_id_list(field: str, value: Any, ids: list[str], what: str = "option") 
     seen: list[str] = []
     for ident in value:
         if not isinstance(ident, str) or ident not in ids:
-            raise AnswerError(field, f"unknown {what} id {_describe(ident)}; "
+            raise AnswerError(field, f"unknown {what} id {describe(ident)}; "
                                      f"expected one of {', '.join(ids)}")
         if ident in seen:
             raise AnswerError(field, f"{what} {ident!r} is listed more than once")
@@ -56,7 +43,16 @@ def subsets(ids: list[str]):
 class Labels(ItemType):
     name = "labels"
     label = "Label a response"
-    fields = frozenset({"prompt", "response", "options", "gold"})
+    schema = {
+        "properties": {
+            "prompt": TEXT,
+            "response": TEXT,
+            "options": identified(2, properties={"description": TEXT},
+                                  additionalProperties=False),
+            "gold": LIST,  # option ids; may be empty: no label applies
+        },
+        "required": ["prompt", "response", "options", "gold"],
+    }
     default_skills = ("guidelines",)
     form_lists = ("labels",)
     has_distractors = True
@@ -87,18 +83,13 @@ class Labels(ItemType):
                        "instruction. The tips themselves are sound and the tone is friendly.",
     }
 
-    def validate_fields(self, entry: Mapping, check: Checker) -> None:
-        check.text(entry, "prompt")
-        check.text(entry, "response")
-        options = check.identified(entry, "options", min_len=2)
-        for i, option in enumerate(entry.get("options") if isinstance(entry.get("options"), list)
-                                   else []):
-            if isinstance(option, Mapping):
-                check.unknown_keys(option, OPTION_FIELDS, f"options[{i}].")
-                check.text(option, "description", f"options[{i}].description", required=False)
-        gold = check.sequence(entry, "gold")  # may be empty: no label applies
-        if gold is not None:
-            check_id_list(check, gold, "gold", [o["id"] for o in options])
+    def validate_fields(self, entry: Mapping, sound: Sound) -> Iterator[FieldError]:
+        if not sound("options"):
+            return  # no ids to check the gold against
+        ids, duplicates = unique_ids(entry, "options")
+        yield from duplicates
+        if sound("gold"):
+            yield from id_list_errors(entry["gold"], "gold", ids)
 
     def own_markdown_fields(self, content: Mapping) -> dict[str, str]:
         fields = {"prompt": content["prompt"], "response": content["response"]}

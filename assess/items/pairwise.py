@@ -1,11 +1,22 @@
 """Pairwise comparison: which of two responses is better, and by how much."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from ..core.item_analysis import NO_ANSWER, Pick, Tally
-from .base import (AnswerError, Checker, ItemType, KeyPosition, LintFacts, display_orders,
-                   longest, own_texts, shortest, shuffled, text_length)
+from .base import (
+    AnswerError,
+    ItemType,
+    KeyPosition,
+    LintFacts,
+    display_orders,
+    longest,
+    own_texts,
+    shortest,
+    shuffled,
+    text_length,
+)
+from .schema import BOOLEAN, TEXT, FieldError, Sound, describe, identified, integer, unique_ids
 
 STRENGTHS = {1: "slightly", 2: "clearly", 3: "much"}
 EQUAL = "equal"
@@ -25,10 +36,32 @@ def side_strength(choice: Any, strength: Any) -> str:
     return f"{choice} · {STRENGTHS.get(strength, 'no strength')}"
 
 
+def shown_responses(content: Mapping, presentation: Mapping) -> list[dict[str, Any]]:
+    """The responses as the applicant sees them: ``{id, text}`` in the presented order."""
+    by_id = {r["id"]: r for r in content["responses"]}
+    order = presentation.get("order") or list(by_id)
+    return [{"id": i, "text": by_id[i]["text"]} for i in order]
+
+
 class Pairwise(ItemType):
     name = "pairwise"
     label = "Pairwise comparison"
-    fields = frozenset({"prompt", "responses", "allow_equal", "gold"})
+    schema = {
+        "properties": {
+            "prompt": TEXT,
+            "responses": identified(2, 2),
+            "allow_equal": BOOLEAN,
+            "gold": {
+                "type": "object",
+                "properties": {"choice": {"type": "string",
+                                          "description": "a response id or 'equal'"},
+                               "strength": integer(1, len(STRENGTHS))},
+                "required": ["choice"],
+                "additionalProperties": False,
+            },
+        },
+        "required": ["prompt", "responses", "gold"],
+    }
     default_skills = ("judgment",)
     form_scalars = ("choice", "strength")
     length_basis = "pairwise"
@@ -57,22 +90,20 @@ class Pairwise(ItemType):
         },
     }
 
-    def validate_fields(self, entry: Mapping, check: Checker) -> None:
-        check.text(entry, "prompt")
-        responses = check.identified(entry, "responses", min_len=2, max_len=2)
-        allow_equal = check.boolean(entry, "allow_equal", default=False)
-        gold = check.mapping(entry, "gold")
-        if gold is None:
+    def validate_fields(self, entry: Mapping, sound: Sound) -> Iterator[FieldError]:
+        if not sound("responses"):
             return
-        check.unknown_keys(gold, {"choice", "strength"}, "gold.")
-        ids = [r["id"] for r in responses]
-        options = ids + ([EQUAL] if allow_equal else [])
-        choice = check.choice(gold, "choice", options, "gold.choice")
-        if choice == EQUAL:
-            if "strength" in gold:
-                check.add("gold.strength", "must be left out when the gold choice is 'equal'")
-        else:
-            check.integer(gold, "strength", "gold.strength", required=False, minimum=1, maximum=3)
+        ids, duplicates = unique_ids(entry, "responses")
+        yield from duplicates
+        if not sound("gold.choice"):
+            return
+        gold = entry["gold"]
+        options = ids + ([EQUAL] if entry.get("allow_equal") is True else [])
+        if gold["choice"] not in options:
+            yield FieldError("gold.choice", f"expected one of {', '.join(map(repr, options))}, "
+                                            f"got {describe(gold['choice'])}")
+        elif gold["choice"] == EQUAL and "strength" in gold:
+            yield FieldError("gold.strength", "must be left out when the gold choice is 'equal'")
 
     def own_markdown_fields(self, content: Mapping) -> dict[str, str]:
         fields = {"prompt": content["prompt"]}
@@ -84,11 +115,9 @@ class Pairwise(ItemType):
         return {"order": shuffled([r["id"] for r in content["responses"]], rng)}
 
     def own_public_view(self, content, presentation):
-        by_id = {r["id"]: r for r in content["responses"]}
-        order = presentation.get("order") or list(by_id)
         return {
             "prompt": content["prompt"],
-            "responses": [{"id": i, "text": by_id[i]["text"]} for i in order],
+            "responses": shown_responses(content, presentation),
             "allow_equal": content.get("allow_equal", False),
             "strengths": STRENGTHS,
         }
@@ -213,3 +242,5 @@ class Pairwise(ItemType):
         picks.append(tally.pick("side × strength", key, NO_ANSWER, False))
         return picks + [tally.pick("position", "", where, False)
                         for where in ("first shown", "second shown")]
+
+    distractors_read_presentation = True  # the position the chosen side was shown in

@@ -3,12 +3,22 @@ from __future__ import annotations
 
 from itertools import product
 from math import prod
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
-from ..core.item_analysis import NO_ANSWER, Tally
-from .base import MAX_ANSWER_SPACE, AnswerError, Checker, ConstantAnswerRule, ItemType, _describe
+from ..core.item_analysis import NO_ANSWER, ConfusionKey, Tally
+from .base import MAX_ANSWER_SPACE, AnswerError, ConstantAnswerRule, ItemType
+from .schema import (
+    MAPPING,
+    TEXT,
+    FieldError,
+    Sound,
+    describe,
+    identified,
+    integer,
+    number,
+    unique_ids,
+)
 
-DIMENSION_FIELDS = frozenset({"id", "label", "description", "min", "max", "tolerance", "levels"})
 DEFAULT_MIN, DEFAULT_MAX, DEFAULT_TOLERANCE, DEFAULT_PARTIAL = 1, 5, 1, 0.5
 
 
@@ -30,10 +40,37 @@ def scale(dimension: Mapping) -> tuple[int, int]:
     return dimension.get("min", DEFAULT_MIN), dimension.get("max", DEFAULT_MAX)
 
 
+def _level_errors(levels: Mapping, path: str, low: int, high: int) -> Iterator[FieldError]:
+    """Each key of a dimension's levels must be a score of its scale, each value a text."""
+    for key, descriptor in levels.items():
+        score = as_score(key)
+        if score is None or not low <= score <= high:
+            yield FieldError(f"{path}.levels.{key}", f"expected a score from {low} to {high} "
+                                                     f"as key")
+        elif not isinstance(descriptor, str) or not descriptor.strip():
+            yield FieldError(f"{path}.levels.{key}", f"expected a non-empty descriptor, got "
+                                                     f"{describe(descriptor)}")
+
+
 class Rubric(ItemType):
     name = "rubric"
     label = "Rubric scoring"
-    fields = frozenset({"prompt", "response", "dimensions", "gold", "partial"})
+    schema = {
+        "properties": {
+            "prompt": TEXT,
+            "response": TEXT,
+            "dimensions": identified(
+                1, text_key="label", additionalProperties=False,
+                properties={"description": TEXT, "min": integer(), "max": integer(),
+                            "tolerance": integer(0),
+                            # score -> descriptor; YAML gives integer keys, which JSON Schema
+                            # cannot name, so validate_fields checks them
+                            "levels": MAPPING}),
+            "gold": MAPPING,  # dimension id -> score, within the dimension's scale
+            "partial": number(0, 1),
+        },
+        "required": ["prompt", "response", "dimensions", "gold"],
+    }
     default_skills = ("rubric_calibration",)
     form_keyed = ("scores",)
     has_distractors = True
@@ -67,53 +104,33 @@ class Rubric(ItemType):
                        "the response does not suit the reader: 1.",
     }
 
-    def validate_fields(self, entry: Mapping, check: Checker) -> None:
-        check.text(entry, "prompt")
-        check.text(entry, "response")
-        check.number(entry, "partial", required=False, minimum=0, maximum=1)
-        good = check.identified(entry, "dimensions", min_len=1, text_key="label")
-        scales = {}
-        raw = entry.get("dimensions")
-        for i, dimension in enumerate(raw if isinstance(raw, list) else []):
-            if isinstance(dimension, Mapping):
-                bounds = self._check_dimension(check, dimension, f"dimensions[{i}]")
-                if bounds and any(dimension is d for d in good):
-                    scales[dimension["id"]] = bounds
-        gold = check.mapping(entry, "gold")
-        if gold is None:
+    def validate_fields(self, entry: Mapping, sound: Sound) -> Iterator[FieldError]:
+        if not sound("dimensions"):
+            return  # neither scales nor ids to check the gold against
+        known, duplicates = unique_ids(entry, "dimensions")
+        yield from duplicates
+        scales: dict[str, tuple[int, int]] = {}
+        for i, dimension in enumerate(entry["dimensions"]):
+            low, high = scale(dimension)
+            if low >= high:
+                yield FieldError(f"dimensions[{i}].min",
+                                 f"expected min < max, got min {low} and max {high}")
+                continue
+            yield from _level_errors(dimension.get("levels") or {}, f"dimensions[{i}]", low, high)
+            scales.setdefault(dimension["id"], (low, high))
+        if not sound("gold"):
             return
-        known = [d["id"] for d in good]
+        gold = entry["gold"]
         for key in gold:
-            if known and key not in known:
-                check.add(f"gold.{key}", f"unknown dimension; expected one of {', '.join(known)}")
+            if key not in known:
+                yield FieldError(f"gold.{key}", f"unknown dimension; expected one of "
+                                                f"{', '.join(known)}")
         for ident, (low, high) in scales.items():
             score = gold.get(ident)
             if isinstance(score, bool) or not isinstance(score, int) or not low <= score <= high:
-                check.add(f"gold.{ident}", f"expected an integer score from {low} to {high} (the "
-                                           f"dimension's min and max), got {_describe(score)}")
-
-    @staticmethod
-    def _check_dimension(check: Checker, dimension: Mapping, path: str) -> tuple[int, int] | None:
-        check.unknown_keys(dimension, DIMENSION_FIELDS, f"{path}.")
-        check.text(dimension, "description", f"{path}.description", required=False)
-        check.integer(dimension, "tolerance", f"{path}.tolerance", required=False, minimum=0)
-        low = check.integer(dimension, "min", f"{path}.min", required=False)
-        high = check.integer(dimension, "max", f"{path}.max", required=False)
-        if (low is None and "min" in dimension) or (high is None and "max" in dimension):
-            return None
-        low, high = scale(dimension)
-        if low >= high:
-            check.add(f"{path}.min", f"expected min < max, got min {low} and max {high}")
-            return None
-        levels = check.mapping(dimension, "levels", f"{path}.levels", required=False) or {}
-        for key, descriptor in levels.items():
-            score = as_score(key)
-            if score is None or not low <= score <= high:
-                check.add(f"{path}.levels.{key}", f"expected a score from {low} to {high} as key")
-            elif not isinstance(descriptor, str) or not descriptor.strip():
-                check.add(f"{path}.levels.{key}", f"expected a non-empty descriptor, got "
-                                                  f"{_describe(descriptor)}")
-        return low, high
+                yield FieldError(f"gold.{ident}", f"expected an integer score from {low} to "
+                                                  f"{high} (the dimension's min and max), got "
+                                                  f"{describe(score)}")
 
     def own_markdown_fields(self, content: Mapping) -> dict[str, str]:
         fields = {"prompt": content["prompt"], "response": content["response"]}
@@ -129,7 +146,8 @@ class Rubric(ItemType):
         dimensions = []
         for dimension in content["dimensions"]:
             low, high = scale(dimension)
-            levels = {as_score(k): v for k, v in (dimension.get("levels") or {}).items()}
+            levels = {score: v for k, v in (dimension.get("levels") or {}).items()
+                      if (score := as_score(k)) is not None}  # all of them, once validated
             dimensions.append({
                 "id": dimension["id"], "label": dimension["label"],
                 "description": dimension.get("description"), "min": low, "max": high,
@@ -213,3 +231,14 @@ class Rubric(ItemType):
                       for level in range(int(low), int(high) + 1)]
             picks.append(tally.pick(dimension["id"], gold, NO_ANSWER, False))
         return picks
+
+    # Item analysis tabulates each dimension's credit, and the levels chosen against the gold
+    # level in a confusion matrix per dimension (listed first, by dimension id).
+    scores_dimensions = True
+
+    def scored_dimensions(self, content):
+        return content.get("dimensions") or ()
+
+    def confusion_key(self, pick):
+        return ConfusionKey((0, pick.target),
+                            f"Rubric dimension “{pick.target}”: gold level × level chosen")

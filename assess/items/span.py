@@ -17,6 +17,7 @@ quote. Plus the common fields (``explanation``, an optional ``justification`` ..
 
 Tokens and sentences
 --------------------
+(Coded in ``span_text``, with the gold quotes; answers and grading in ``span_scoring``.)
 A *token* (a "word") is a run of letters, digits and underscores, joined across a single
 apostrophe, full stop or hyphen that has such characters on both sides (``TOKEN``: "don't",
 "3.14", "well-known", "os.path" and "e.g" are one token each; "300,000" is two, "x = 5" is
@@ -80,335 +81,79 @@ bank's span items may have an empty key), a per-sentence distractor table, and `
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
-from functools import lru_cache
 from itertools import product
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterator, Mapping
 
 from ..core.item_analysis import NO_ANSWER, Tally
-from .base import (AnswerError, Checker, ConstantAnswerRule, EmptyKeyRule, HumanPart,
-                   ItemType, KeyPosition, LintFacts, _describe, form_value, form_values,
-                   own_texts, text_length)
+from .base import (
+    AnswerError,
+    ConstantAnswerRule,
+    EmptyKeyRule,
+    HumanPart,
+    ItemType,
+    KeyPosition,
+    LintFacts,
+    form_value,
+    form_values,
+    own_texts,
+    text_length,
+)
+from .schema import NON_EMPTY, TEXT, FieldError, Sound, integer, one_of, text
+
+# The rules above are coded in two helper modules (``span_text``: tokens, sentences and gold
+# quotes; ``span_scoring``: answers and F1); ``tokenize`` is importable from here too.
+from .span_scoring import (
+    DEFAULT_TOLERANCE,
+    form_span,
+    parse_spans,
+    random_ticks,
+    score_spans,
+    token_set,
+    well_formed,
+)
+from .span_text import (
+    MAX_TOKENS,
+    gold_spans,
+    layout,
+    layout_of,
+    passage,
+    quote_errors,
+    quoted,
+    response_errors,
+)
 
 FORMATS = ("text", "code")
-DEFAULT_TOLERANCE = 1
 MAX_TOLERANCE = 10
 MAX_RESPONSE_CHARS = 20_000
-MAX_TOKENS = 2_000
-MAX_SPANS = 200  # spans in one answer
 EXACT_SENTENCES = 10  # 2 ** 10 = 1024 sentence subsets are enumerated; beyond, sampled
 GUESS_SAMPLES = 1_024  # their mean credit is typically within 0.01 of the exact mean
 DEFAULT_QUESTION = "Mark every passage of the response that contains an error."
 MARKED, UNMARKED = "marked", "not marked"  # distractor answers, per sentence
 
-TOKEN = re.compile(r"\w+(?:['’.\-]\w+)*")
-_LAST_TOKEN = re.compile(r"\w+(?:['’.\-]\w+)*$")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=[ \t\u00a0]|$)")
-_LIST_MARKER = re.compile(r"(?:[0-9]{1,3}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,6})[.)]")
-ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "e.g",
-                           "i.e", "cf", "approx", "fig"})
-_FORM_SPAN = re.compile(r"([0-9]{1,6})(?:\s*[-–]\s*([0-9]{1,6}))?")
-_FENCE = re.compile(r"^\s*(```|~~~)", re.MULTILINE)
-GOLD_FIELDS = frozenset({"text", "occurrence"})
-
-Span = tuple[int, int]  # inclusive token indices
-
-
-# ---- tokens and sentences ------------------------------------------------------------------
-
-def tokenize(text: str) -> list[Span]:
-    """Character ranges [start, end) of the tokens of ``text`` (see the module docstring)."""
-    return [m.span() for m in TOKEN.finditer(text)]
-
-
-def _segments(text: str, fmt: str) -> list[Span]:
-    """Character ranges [start, end) of the sentences of ``text``, tokens or not."""
-    segments: list[Span] = []
-    line_start = 0
-    for line in text.split("\n"):
-        line_end = line_start + len(line)
-        start = line_start
-        if fmt == "text":
-            for m in _SENTENCE_END.finditer(text, line_start, line_end):
-                after = text[m.end():line_end].lstrip(" \t\u00a0")
-                if not after or after[0].islower():
-                    continue
-                if _LIST_MARKER.fullmatch(text[start:m.end()].strip()):
-                    continue
-                word = _LAST_TOKEN.search(text, start, m.start())
-                if word and word.group(0).lower() in ABBREVIATIONS:
-                    continue
-                segments.append((start, m.end()))
-                start = m.end()
-        segments.append((start, line_end))
-        line_start = line_end + 1
-    return segments
-
-
-@lru_cache(maxsize=512)
-def layout(response: str, fmt: str = "text") -> tuple[tuple[Span, ...],
-                                                      tuple[tuple[int, int, str], ...]]:
-    """``(tokens, sentences)`` of a response: token character ranges, and each sentence as
-    ``(first token, last token, stripped text)``."""
-    tokens = tuple(tokenize(response))
-    starts = [s for s, _ in tokens]
-    sentences = []
-    for seg_start, seg_end in _segments(response, fmt):
-        first = bisect_left(starts, seg_start)
-        last = bisect_left(starts, seg_end) - 1
-        if first <= last:
-            sentences.append((first, last, response[seg_start:seg_end].strip()))
-    return tokens, tuple(sentences)
-
-
-def _layout_of(content: Mapping):
-    return layout(content["response"], content.get("format") or "text")
-
-
-def passage(response: str, tokens: Sequence[Span], span: Sequence[int]) -> str:
-    """The text of the response from the first to the last token of ``span``."""
-    return response[tokens[span[0]][0]:tokens[span[1]][1]]
-
-
-# ---- gold ------------------------------------------------------------------------------------
-
-def _occurrences(haystack: str, needle: str) -> list[int]:
-    found, at = [], haystack.find(needle)
-    while at != -1:
-        found.append(at)
-        at = haystack.find(needle, at + 1)
-    return found
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
-
-
-def resolve_quote(response: str, tokens: Sequence[Span], text: str,
-                  occurrence: int | None = None) -> Span | str:
-    """The token span of a gold quote, or a message saying why it cannot be one."""
-    if not TOKEN.search(text):
-        return f"{_short(text)} contains no word to mark"
-    found = _occurrences(response, text)
-    if not found:
-        squashed = " ".join(text.split())
-        if squashed and squashed in " ".join(response.split()):
-            return (f"{_short(text)} does not occur in response exactly: only with other spacing "
-                    f"or line breaks (YAML may have folded them); copy it from response")
-        if text.lower() in response.lower():
-            return (f"{_short(text)} does not occur in response exactly: only with other "
-                    f"capitalisation")
-        return f"{_short(text)} does not occur in response; quote the passage exactly"
-    if occurrence is None and len(found) > 1:
-        return (f"{_short(text)} occurs {len(found)} times in response; write "
-                f"{{text: ..., occurrence: n}} to say which (1 to {len(found)})")
-    index = (occurrence or 1) - 1
-    if index >= len(found):
-        return f"{_short(text)} occurs only {len(found)} time(s) in response, not {occurrence}"
-    start, end = found[index], found[index] + len(text)
-    first = next((i for i, (_, t_end) in enumerate(tokens) if t_end > start), len(tokens))
-    last = max((i for i, (t_start, _) in enumerate(tokens) if t_start < end), default=-1)
-    if first > last:
-        return f"{_short(text)} contains no word to mark"
-    if tokens[first][0] < start:
-        return (f"{_short(text)} starts inside the word "
-                f"{response[tokens[first][0]:tokens[first][1]]!r}; quote whole words")
-    if tokens[last][1] > end:
-        return (f"{_short(text)} ends inside the word "
-                f"{response[tokens[last][0]:tokens[last][1]]!r}; quote whole words")
-    return first, last
-
-
-def _quote(value: Any) -> tuple[str, int | None]:
-    if isinstance(value, Mapping):
-        return value["text"], value.get("occurrence")
-    return value, None
-
-
-@lru_cache(maxsize=512)
-def _resolved(response: str, fmt: str, quotes: tuple) -> tuple[Span, ...]:
-    tokens, _ = layout(response, fmt)
-    spans = [resolve_quote(response, tokens, text, occurrence) for text, occurrence in quotes]
-    return tuple(sorted(s for s in spans if isinstance(s, tuple)))
-
-
-def gold_spans(content: Mapping) -> list[Span]:
-    """The gold passages of a valid entry as token spans, in response order."""
-    return list(_resolved(content["response"], content.get("format") or "text",
-                          tuple(_quote(g) for g in content["gold"])))
-
-
-# ---- scoring ---------------------------------------------------------------------------------
-
-def token_set(spans: Iterable[Sequence[int]]) -> set[int]:
-    tokens: set[int] = set()
-    for first, last in spans:
-        tokens.update(range(first, last + 1))
-    return tokens
-
-
-def runs(tokens: Iterable[int]) -> list[Span]:
-    """Maximal runs of consecutive token indices, in order."""
-    found: list[list[int]] = []
-    for t in sorted(set(tokens)):
-        if found and t == found[-1][1] + 1:
-            found[-1][1] = t
-        else:
-            found.append([t, t])
-    return [(a, b) for a, b in found]
-
-
-def merged(spans: Iterable[Sequence[int]]) -> list[Span]:
-    """The runs of the tokens of ``spans``: sorted, overlapping or touching spans joined.
-    (The same as ``runs(token_set(spans))``, in time proportional to the number of spans.)"""
-    found: list[list[int]] = []
-    for a, b in sorted((span[0], span[1]) for span in spans):
-        if found and a <= found[-1][1] + 1:
-            found[-1][1] = max(found[-1][1], b)
-        else:
-            found.append([a, b])
-    return [(a, b) for a, b in found]
-
-
-def _size(spans: Sequence[Span]) -> int:
-    return sum(b - a + 1 for a, b in spans)
-
-
-def _shared(xs: Sequence[Span], ys: Sequence[Span]) -> int:
-    """Tokens in both of two sorted lists of disjoint runs."""
-    i = j = total = 0
-    while i < len(xs) and j < len(ys):
-        (a, b), (c, d) = xs[i], ys[j]
-        total += max(0, min(b, d) - max(a, c) + 1)
-        if b < d:
-            i += 1
-        else:
-            j += 1
-    return total
-
-
-def _ratio(numerator: int, denominator: int) -> float | None:
-    return round(numerator / denominator, 6) if denominator else None
-
-
-def score_spans(marked: Iterable[Sequence[int]], gold: Iterable[Sequence[int]],
-                tolerance: int = DEFAULT_TOLERANCE) -> dict[str, Any]:
-    """Token-level F1 of marked against gold spans with ``tolerance`` (module docstring).
-
-    Works on runs (intervals), not on sets of tokens, so that grading every answer of a
-    random guesser stays cheap on long responses."""
-    marked_runs, gold_runs = merged(marked), merged(gold)
-    kept: list[Span] = []  # marked runs not adjusted
-    credited_gold: set[int] = set()  # gold runs that adjusted runs count as
-    touched: set[int] = set()
-    detail_runs = []
-    first = 0
-    for a, b in marked_runs:
-        while first < len(gold_runs) and gold_runs[first][1] < a:
-            first += 1  # gold runs wholly before this run are before every later one too
-        touching = []
-        for k in range(first, len(gold_runs)):
-            if gold_runs[k][0] > b:
-                break
-            touching.append(k)
-        touched.update(touching)
-        overlap = sum(min(b, gold_runs[k][1]) - max(a, gold_runs[k][0]) + 1 for k in touching)
-        credited = None
-        if len(touching) == 1:
-            c, d = gold_runs[touching[0]]
-            if abs(a - c) <= tolerance and abs(b - d) <= tolerance:
-                credited = [c, d]
-                credited_gold.add(touching[0])
-        if credited is None:
-            kept.append((a, b))
-        detail_runs.append({"span": [a, b], "overlap": overlap, "credited": credited})
-    adjusted = merged(kept + [gold_runs[k] for k in credited_gold])  # M' as runs
-    both, size, gold_size = _shared(adjusted, gold_runs), _size(adjusted), _size(gold_runs)
-    total = size + gold_size
-    return {
-        "tolerance": tolerance,
-        "f1": round(2 * both / total if total else 1.0, 6),
-        "precision": _ratio(both, size),
-        "recall": _ratio(both, gold_size),
-        "marked_tokens": _size(marked_runs),
-        "gold_tokens": gold_size,
-        "overlap": both,
-        "runs": detail_runs,
-        "missed": [list(run) for k, run in enumerate(gold_runs) if k not in touched],
-    }
-
-
-# ---- answers ---------------------------------------------------------------------------------
-
-def _form_span(piece: str) -> Any:
-    """``"3-5"`` -> ``[3, 5]``, ``"4"`` -> ``[4, 4]``; anything else is left for
-    ``parse_answer`` to refuse."""
-    m = _FORM_SPAN.fullmatch(piece)
-    if not m:
-        return piece
-    first = int(m.group(1))
-    return [first, int(m.group(2)) if m.group(2) is not None else first]
-
-
-def parse_spans(value: Any, count: int) -> list[list[int]]:
-    """An answer's spans over a response of ``count`` tokens, canonical (sorted, no
-    repeats), else ``AnswerError("spans")``."""
-    if not isinstance(value, list):
-        raise AnswerError("spans", "expected a list of [first, last] word index ranges")
-    if len(value) > MAX_SPANS:
-        raise AnswerError("spans", f"{len(value)} spans; at most {MAX_SPANS}")
-    spans: set[Span] = set()
-    for item in value:
-        span = _form_span(item.strip()) if isinstance(item, str) else item
-        if (not isinstance(span, (list, tuple)) or len(span) != 2
-                or any(isinstance(i, bool) or not isinstance(i, int) for i in span)):
-            raise AnswerError("spans", f"expected [first, last] word indices or 'first-last', "
-                                       f"got {_describe(item)}")
-        first, last = span
-        if not 0 <= first <= last < count:
-            raise AnswerError("spans", f"span {first}-{last} is not a range of the response's "
-                                       f"{count} words (0 to {count - 1}, first <= last)")
-        spans.add((first, last))
-    return [list(s) for s in sorted(spans)]
-
-
-def _well_formed(spans: Any, count: int) -> list[Span]:
-    """The spans of a stored or echoed answer that are ranges of the response (others are
-    ignored: a review must not fail on an old or unparsed answer)."""
-    good = []
-    for span in spans if isinstance(spans, list) else []:
-        if (isinstance(span, (list, tuple)) and len(span) == 2
-                and all(isinstance(i, int) and not isinstance(i, bool) for i in span)
-                and 0 <= span[0] <= span[1] < count):
-            good.append((span[0], span[1]))
-    return good
-
-
-def _mix(seed: int) -> int:
-    """splitmix64: a fixed, portable stream of pseudo-random bits (no ``random`` here)."""
-    z = (seed + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-    return z ^ (z >> 31)
-
-
-def _ticks(count: int, sample: int) -> list[int]:
-    """``count`` random bits (one per sentence) for guess number ``sample``."""
-    bits, word, block = [], 0, -1
-    for i in range(count):
-        if i // 64 != block:
-            block = i // 64
-            word = _mix(sample * 1_000_003 + block)
-        bits.append((word >> (i % 64)) & 1)
-    return bits
+QUOTE = {  # a passage of the response as it is, or {text, occurrence} when it occurs again
+    "if": {"type": "object"},
+    "then": {"properties": {"text": TEXT, "occurrence": integer(1)}, "required": ["text"],
+             "additionalProperties": False},
+    "else": {"type": "string", "pattern": NON_EMPTY,
+             "description": "a passage quoted from response (a string) or {text, occurrence}"},
+}
 
 
 class SpanItem(ItemType):
     name = "span"
     label = "Mark the error"
-    fields = frozenset({"prompt", "question", "response", "format", "tolerance", "gold"})
+    schema = {
+        "properties": {
+            "prompt": TEXT,
+            "question": text(2_000),  # md; default DEFAULT_QUESTION
+            "response": text(MAX_RESPONSE_CHARS),
+            "format": one_of(*FORMATS),
+            "tolerance": integer(0, MAX_TOLERANCE),
+            "gold": {"type": "array", "items": QUOTE},  # may be empty: no part has an error
+        },
+        "required": ["prompt", "response", "gold"],
+    }
     default_skills = ("fact_checking",)
     script = "js/items/span.js"  # selecting any words; the sentence checkboxes work without it
     constant_answer_rules = (ConstantAnswerRule(
@@ -433,56 +178,14 @@ class SpanItem(ItemType):
     }
 
     # ---- bank entries ----------------------------------------------------------------------
-    def validate_fields(self, entry: Mapping, check: Checker) -> None:
-        check.text(entry, "prompt")
-        check.text(entry, "question", required=False, max_len=2_000)
-        fmt = check.choice(entry, "format", FORMATS, required=False) or "text"
-        check.integer(entry, "tolerance", required=False, minimum=0, maximum=MAX_TOLERANCE)
-        response = check.text(entry, "response", max_len=MAX_RESPONSE_CHARS)
-        tokens: Sequence[Span] = ()
-        if response is not None:
-            tokens, _ = layout(response, fmt)
-            if not tokens:
-                check.add("response", "has no words to mark")
-            elif len(tokens) > MAX_TOKENS:
-                check.add("response", f"has {len(tokens)} words; at most {MAX_TOKENS}")
-                tokens = ()
-            if _FENCE.search(response):
-                check.add("response", "is shown as plain text, so a Markdown code fence (```) "
-                                      "would show as typed: remove it (format: code shows "
-                                      "the response as code)")
-        gold = check.sequence(entry, "gold")  # may be empty: no part contains an error
-        if gold is None or not tokens:
+    def validate_fields(self, entry: Mapping, sound: Sound) -> Iterator[FieldError]:
+        if not sound("response"):
             return  # quotes are not checked against a response that is itself broken
-        found: list[tuple[Span, str]] = []
-        for i, value in enumerate(gold):
-            path = f"gold[{i}]"
-            if isinstance(value, Mapping):
-                check.unknown_keys(value, GOLD_FIELDS, f"{path}.")
-                text = check.text(value, "text", f"{path}.text")
-                occurrence = check.integer(value, "occurrence", f"{path}.occurrence",
-                                           required=False, minimum=1)
-                if text is None or ("occurrence" in value and occurrence is None):
-                    continue
-                text_path, occurrence_path = f"{path}.text", f"{path}.occurrence"
-            elif isinstance(value, str) and value.strip():
-                text, occurrence, text_path, occurrence_path = value, None, path, path
-            else:
-                check.add(path, f"expected a passage quoted from response (a string) or "
-                                f"{{text, occurrence}}, got {_describe(value)}")
-                continue
-            span = resolve_quote(response, tokens, text, occurrence)
-            if isinstance(span, str):
-                # "occurs only 2 time(s), not 3" is about the occurrence; the rest, the text.
-                check.add(occurrence_path if "occurs only" in span else text_path, span)
-                continue
-            for other, other_path in found:
-                if span[0] <= other[1] and other[0] <= span[1]:
-                    check.add(path, f"{_short(text)} shares words with {other_path}; quote "
-                                    f"each passage once")
-                    break
-            else:
-                found.append((span, path))
+        response = entry["response"]
+        tokens, _ = layout(response, entry.get("format", "text") if sound("format") else "text")
+        yield from response_errors(response, tokens)
+        if tokens and len(tokens) <= MAX_TOKENS and isinstance(entry.get("gold"), list):
+            yield from quote_errors(response, tokens, entry["gold"], sound)
 
     def own_markdown_fields(self, content: Mapping) -> dict[str, str]:
         fields = {"prompt": content["prompt"]}
@@ -493,7 +196,7 @@ class SpanItem(ItemType):
     # The response keeps its order: no presentation.
 
     def own_public_view(self, content: Mapping, presentation: Mapping) -> dict[str, Any]:
-        tokens, sentences = _layout_of(content)
+        tokens, sentences = layout_of(content)
         return {
             "prompt": content["prompt"],
             "question": content.get("question") or DEFAULT_QUESTION,  # md when given
@@ -507,7 +210,7 @@ class SpanItem(ItemType):
 
     def gold_view(self, content: Mapping) -> dict[str, Any]:
         """The gold passages as token spans (``gold``) and as text (``passages``)."""
-        tokens, _ = _layout_of(content)
+        tokens, _ = layout_of(content)
         spans = gold_spans(content)
         return {"explanation": content["explanation"], "gold": [list(s) for s in spans],
                 "passages": [passage(content["response"], tokens, s) for s in spans]}
@@ -516,14 +219,14 @@ class SpanItem(ItemType):
     def parse_fields(self, content: Mapping, raw: Mapping) -> dict[str, Any]:
         if raw.get("spans") is None:
             return {}
-        tokens, _ = _layout_of(content)
+        tokens, _ = layout_of(content)
         return {"spans": parse_spans(raw["spans"], len(tokens))}
 
     def own_form_answer(self, content: Mapping, form) -> dict[str, Any]:
         """Checkboxes ``spans`` (``first-last``; a value may hold several, comma- or
         space-separated) and ``spans_none`` ("no part contains an error"): ``[]``."""
         raw: dict[str, Any] = {}
-        spans = [_form_span(piece) for value in form_values(form, "spans")
+        spans = [form_span(piece) for value in form_values(form, "spans")
                  for piece in re.split(r"[,\s]+", str(value)) if piece]
         if spans:
             raw["spans"] = spans
@@ -539,9 +242,9 @@ class SpanItem(ItemType):
 
     def passages(self, content: Mapping, spans: Any) -> list[str]:
         """The texts of the well-formed spans of an answer, in response order."""
-        tokens, _ = _layout_of(content)
+        tokens, _ = layout_of(content)
         return [passage(content["response"], tokens, s)
-                for s in sorted(set(_well_formed(spans, len(tokens))))]
+                for s in sorted(set(well_formed(spans, len(tokens))))]
 
     def human_parts(self, content: Mapping, answer: Mapping | None) -> list[HumanPart]:
         """The justification, with the passages the applicant marked as its context."""
@@ -567,7 +270,7 @@ class SpanItem(ItemType):
         whether the key is empty ("no error"), and which sentences hold the error, so that a
         bank whose errors sit in the first or the last sentence too often is flagged
         (gold-balance; ``constant_answer_rules`` measures what marking them earns)."""
-        _, sentences = _layout_of(content)
+        _, sentences = layout_of(content)
         gold = token_set(gold_spans(content))
         listed = tuple(f"sentence-{i + 1}" for i in range(len(sentences)))
         key = tuple(listed[i] for i, (first, last, _) in enumerate(sentences)
@@ -579,15 +282,15 @@ class SpanItem(ItemType):
     def distractors(self, content: Mapping, shown) -> list:
         """Per sentence ("sentence 2: It was finished…"): how often any of its words was
         marked, or none, or the item left unanswered, against whether it holds the error."""
-        tokens, sentences = _layout_of(content)
+        tokens, sentences = layout_of(content)
         gold = token_set(gold_spans(content))
         words = [set(range(first, last + 1)) for first, last, _ in sentences]
-        targets = [f"sentence {i + 1}: {_short(text, 40)[1:-1]}"
+        targets = [f"sentence {i + 1}: {quoted(text, 40)[1:-1]}"
                    for i, (_, _, text) in enumerate(sentences)]
         tally = Tally(shown)
         for s in shown:
             answer = s.answer or {}
-            marked = token_set(_well_formed(answer.get("spans"), len(tokens)))
+            marked = token_set(well_formed(answer.get("spans"), len(tokens)))
             for target, sentence in zip(targets, words):
                 given = NO_ANSWER if "spans" not in answer else \
                     MARKED if marked & sentence else UNMARKED
@@ -606,12 +309,12 @@ class SpanItem(ItemType):
         """Each sentence checkbox ticked or not at even odds: every subset of the sentences
         up to ``EXACT_SENTENCES`` of them, else ``GUESS_SAMPLES`` fixed pseudo-random subsets
         (each sentence in about half of them), so the validity report always has a number."""
-        _, sentences = _layout_of(content)
+        _, sentences = layout_of(content)
         spans = [[first, last] for first, last, _ in sentences]
         if len(spans) <= EXACT_SENTENCES:
             return ({"spans": [s for s, tick in zip(spans, ticks) if tick]}
                     for ticks in product((False, True), repeat=len(spans)))
-        return ({"spans": [s for s, tick in zip(spans, _ticks(len(spans), n)) if tick]}
+        return ({"spans": [s for s, tick in zip(spans, random_ticks(len(spans), n)) if tick]}
                 for n in range(GUESS_SAMPLES))
 
     def guess_distribution(self, content: Mapping) -> dict[float, float]:

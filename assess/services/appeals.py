@@ -144,7 +144,8 @@ def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, A
 def tasks_of_attempt(attempt_id: int) -> list[tuple[GradingTask, int]]:
     """The attempt's grading tasks with the position of their item."""
     rows = db.session.execute(
-        select(GradingTask, Response.position).join(Response, Response.id == GradingTask.response_id)
+        select(GradingTask, Response.position)
+        .join(Response, Response.id == GradingTask.response_id)
         .where(Response.attempt_id == attempt_id).order_by(Response.position, GradingTask.id)).all()
     return [(task, position) for task, position in rows]
 

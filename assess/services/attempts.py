@@ -1,17 +1,16 @@
-"""State changes of an attempt: start, save, flag, check (practice), submit, finalise, sweep.
+"""State changes of an attempt: start, submit, visit, the clock's poll and the sweep; saving
+an answer (with flagging and practice checks) is ``answers.save_answer``, also reachable here.
 
 Each public function is one use case and commits once. The clock is the caller's ``now``;
-finalisation at the deadline happens here, on the next request or in the sweep, never because
-a browser asked for it.
+finalisation at the deadline (``closing``) happens on the next request or in the sweep,
+never because a browser asked for it.
 """
 from __future__ import annotations
 
-import json
 import random
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,44 +20,14 @@ from ..core import timing
 from ..core.eligibility import PastAttempt, Standing, standing
 from ..core.selection import NotEnoughItems, SectionSpec, draw
 from ..extensions import db
-from ..items.base import AnswerError
-from ..models import (Assessment, AssessmentVersion, Attempt, Bank, Item, ItemVersion,
-                      Response, User)
+from ..models import Assessment, AssessmentVersion, Attempt, Bank, Item, ItemVersion, Response, User
 from ..models.attempt import OPEN
-from . import ServiceError
-from . import autosave_sql as sql
-from . import certificates, grading, scoring
+from . import ServiceError, certificates, scoring
+from .answers import SaveResult, save_answer  # noqa: F401  (the views save through here)
 from .banks import imported_candidates
 from .catalogue import prerequisite_refusal
-from .locks import WITH_RESPONSES, each_locked, lock_attempt, lock_user
-
-
-class AttemptNotFound(ServiceError):
-    def __init__(self, message: str = "No such attempt of yours.", code: str = "not_found"):
-        super().__init__(message, code=code)
-
-
-def closed_refusal(finalised_by: str | None) -> tuple[str, str]:
-    """(code, message) for a change refused because the attempt has closed."""
-    if finalised_by in ("deadline", "sweep"):
-        return "time_up", ("Time is up: the attempt was submitted with your last saved answers; "
-                           "answers can no longer change.")
-    return "attempt_closed", "This attempt has been submitted; answers can no longer change."
-
-
-MAX_REVISION = 2**31 - 1  # the revision column is a 32-bit integer
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    accepted: bool  # False: a stale revision or a closed attempt, recorded but not applied
-    saved_revision: int
-    seconds_left: int | None
-    complete: bool
-    refused: str | None = None  # time_up | attempt_closed: the attempt closed first
-    message: str = ""
-    same_as_saved: bool = False  # not applied, but the saved answer is exactly this one
-
+from .closing import AttemptNotFound, finalise, finalise_expired, is_expired, owned_attempt
+from .locks import each_locked, lock_attempt, lock_user
 
 # ---- reading helpers shared by the use cases --------------------------------------------
 
@@ -84,18 +53,13 @@ def refusal_message(state: Standing, title: str) -> str:
     return ""
 
 
-def owned_attempt(attempt_id: int, user_id: int) -> Attempt:
-    """The applicant's attempt with its responses, read without a lock (for pages)."""
-    attempt = db.session.scalar(
-        select(Attempt).where(Attempt.id == attempt_id).options(WITH_RESPONSES))
-    if attempt is None or attempt.user_id != user_id:
-        raise AttemptNotFound()
-    return attempt
-
-
-def is_expired(attempt: Attempt, now: datetime) -> bool:
-    grace = attempt.assessment_version.grace_seconds
-    return attempt.status == OPEN and not timing.accepts_answers(attempt.deadline_at, grace, now)
+def response_at(attempt: Attempt, position: int) -> Response:
+    """The attempt's response at ``position``; 404 when the attempt has no such item."""
+    for response in attempt.responses:
+        if response.position == position:
+            return response
+    raise ServiceError(f"Item {position} is not part of this attempt.",
+                       code="item_not_in_attempt", field="position")
 
 
 # ---- starting --------------------------------------------------------------------------------
@@ -181,7 +145,8 @@ def _draw(version, seed: int):
     try:
         drawn = draw(sections, candidates, seed, shuffle_items=version.shuffle_items)
     except NotEnoughItems as exc:
-        raise ServiceError(f"This assessment cannot be started: {exc}", code="bank_too_small") from exc
+        raise ServiceError(f"This assessment cannot be started: {exc}",
+                           code="bank_too_small") from exc
     newest = (select(ItemVersion.item_id, func.max(ItemVersion.version).label("version"))
               .group_by(ItemVersion.item_id).subquery())
     rows = db.session.execute(
@@ -195,114 +160,6 @@ def _draw(version, seed: int):
     return [(d, by_key[d.candidate.key]) for d in drawn]
 
 
-# ---- answering -----------------------------------------------------------------------------
-
-def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision: Any,
-                now: datetime, *, form: Mapping[str, list[str]] | None = None,
-                flagged: bool | None = None, check: bool = False) -> SaveResult:
-    """Autosave and plain-form save alike: validate, then keep the answer if it is newer.
-
-    Every save, stale or refused, is appended to the answer history. A stale revision (one
-    not newer than the saved one) never overwrites; neither does a save that reaches a closed
-    attempt (``refused`` says why). Bad shapes are refused before anything is written, so a
-    saved answer cannot be damaged by a bad request. A plain form may also set the review
-    flag and, in practice mode, ask for the answer to be checked.
-    """
-    if isinstance(revision, bool) or not isinstance(revision, int) \
-            or not 1 <= revision <= MAX_REVISION:
-        raise ServiceError("revision must be a positive whole number (a 32-bit integer).",
-                           code="invalid_revision", field="revision")
-    row = sql.lookup(attempt_id, position)
-    if row is None:
-        owned_attempt(attempt_id, user_id)  # 404 for an attempt that is not theirs
-        raise ServiceError(f"Item {position} is not part of this attempt.",
-                           code="item_not_in_attempt", field="position")
-    (response_id, saved_revision, item_version_id, owner, status, deadline_at, grace, mode,
-     active) = row
-    if owner != user_id:
-        raise AttemptNotFound()
-    if not active:
-        raise ServiceError("This account is disabled; answers can no longer be saved.",
-                           code="account_disabled")
-    still_open = status == OPEN and timing.accepts_answers(deadline_at, grace, now)
-    if still_open and check and mode != "practice":
-        raise ServiceError("Answers are checked only in practice mode.", code="not_practice")
-    content = sql.item_content(item_version_id)
-    item_type = item_types.get(content["type"])
-    try:
-        if form is not None:
-            raw = item_type.form_answer(content, form)
-        answer = item_type.parse_answer(content, raw)
-    except AnswerError as exc:
-        if still_open:
-            raise ServiceError(exc.message, code="invalid_answer", field=exc.field) from exc
-        answer = {"unparsed": _storable(raw if form is None else form)}
-    if not still_open:
-        return _refuse_closed(attempt_id, response_id, answer, revision, now,
-                              expired=status == OPEN)
-    accepted = sql.save_if_newer(attempt_id, response_id, answer, revision, now)
-    same = False
-    if not accepted:
-        saved_revision, saved_answer, status, finalised_by = sql.saved(response_id)
-        if status != OPEN:  # SQLite: it closed between the lookup and the update
-            db.session.commit()
-            return _closed_result(finalised_by, saved_revision)
-        same = _same_answer(saved_answer, answer)
-    if flagged is not None or check:
-        response = db.session.get(Response, response_id)
-        if flagged is not None:
-            response.flagged = flagged
-        if check:
-            _grade(response)
-    db.session.commit()
-    return SaveResult(accepted=accepted, saved_revision=revision if accepted else saved_revision,
-                      seconds_left=timing.seconds_left(deadline_at, now),
-                      complete=item_type.is_complete(content, answer), same_as_saved=same)
-
-
-def _refuse_closed(attempt_id: int, response_id: int, answer: Any, revision: int,
-                   now: datetime, *, expired: bool) -> SaveResult:
-    """A save that reached a closed attempt: kept in the history as not accepted. An attempt
-    whose time ran out is finalised here, under its lock, if nobody has done it yet."""
-    if expired:
-        db.session.rollback()  # drop the share lock before taking the row lock
-        finalise_expired(attempt_id, now, by="deadline")
-    saved_revision, _, _, finalised_by = sql.saved(response_id)
-    sql.record(response_id, answer, revision, now, accepted=False)
-    db.session.commit()
-    if expired:
-        certificates.issue_due(attempt_id, now)
-    return _closed_result(finalised_by, saved_revision)
-
-
-def _closed_result(finalised_by: str | None, saved_revision: int) -> SaveResult:
-    code, message = closed_refusal(finalised_by)
-    return SaveResult(accepted=False, saved_revision=saved_revision, seconds_left=0,
-                      complete=False, refused=code, message=message)
-
-
-def _same_answer(saved: Any, answer: Any) -> bool:
-    return json.dumps(saved, sort_keys=True) == json.dumps(answer, sort_keys=True)
-
-
-def _storable(value: Any) -> Any:
-    """What can be kept of an answer that could not be read (a late save, say)."""
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (TypeError, ValueError, UnicodeError, RecursionError):
-        return None
-    return value
-
-
-def response_at(attempt: Attempt, position: int) -> Response:
-    """The attempt's response at ``position``; 404 when the attempt has no such item."""
-    for response in attempt.responses:
-        if response.position == position:
-            return response
-    raise ServiceError(f"Item {position} is not part of this attempt.",
-                       code="item_not_in_attempt", field="position")
-
-
 # ---- finishing -----------------------------------------------------------------------------
 
 def submit(attempt_id: int, user_id: int, now: datetime) -> Attempt:
@@ -311,7 +168,7 @@ def submit(attempt_id: int, user_id: int, now: datetime) -> Attempt:
     if attempt is None or attempt.user_id != user_id:
         raise AttemptNotFound()
     if attempt.status == OPEN:
-        _finalise(attempt, now, by="deadline" if is_expired(attempt, now) else "applicant")
+        finalise(attempt, now, by="deadline" if is_expired(attempt, now) else "applicant")
     db.session.commit()
     certificates.issue_due(attempt_id, now)
     return attempt
@@ -362,15 +219,6 @@ def clock_state(attempt_id: int, user_id: int, now: datetime) -> ClockState:
     return ClockState(status, left, row.deadline_at)
 
 
-def finalise_expired(attempt_id: int, now: datetime, *, by: str) -> Attempt:
-    """Under the attempt's lock, close it if it is still open and out of time (without
-    committing). Whoever comes second finds it closed and changes nothing."""
-    attempt = lock_attempt(attempt_id)
-    if is_expired(attempt, now):
-        _finalise(attempt, now, by=by)
-    return attempt
-
-
 @dataclass
 class SweepReport:
     finalised: list[int] = field(default_factory=list)
@@ -391,44 +239,14 @@ def sweep(now: datetime) -> SweepReport:
         .order_by(Attempt.deadline_at)).all()
     db.session.rollback()
 
-    def finalise(attempt: Attempt) -> bool:
+    def close_if_expired(attempt: Attempt) -> bool:
         if not is_expired(attempt, now):
             return False
-        _finalise(attempt, now, by="sweep")
+        finalise(attempt, now, by="sweep")
         return True
-    finalised = each_locked(due, finalise, "finalise")
+    finalised = each_locked(due, close_if_expired, "finalise")
     report.finalised, report.failed = finalised.done, finalised.failed
     repaired = scoring.repair(now)
     report.rescored, report.failed = repaired.done, report.failed + repaired.failed
     report.certificates = certificates.issue_all_due(now)
     return report
-
-
-def _finalise(attempt: Attempt, now: datetime, *, by: str) -> None:
-    """Close the locked attempt with its last saved answers and auto-grade them. Only an
-    open attempt is finalised, so calling it twice changes nothing."""
-    if attempt.status != OPEN:
-        return
-    total = maximum = 0.0
-    for response in attempt.responses:
-        result = _grade(response)
-        total += result.points
-        maximum += result.max_points
-    attempt.status = "submitted"
-    # An attempt that ran out of time ended at its deadline, whenever we noticed.
-    timed_out = by != "applicant" and attempt.deadline_at is not None
-    attempt.submitted_at = min(now, attempt.deadline_at) if timed_out else now
-    attempt.finalised_by = by
-    attempt.auto_points = round(total, 6)
-    attempt.auto_max_points = round(maximum, 6)
-    grading.create_tasks(attempt, now)
-    scoring.score_attempt(attempt, now)  # at once when nothing waits for a grader
-
-
-def _grade(response: Response):
-    content = response.item_version.content
-    result = item_types.get(content["type"]).grade(content, response.answer)
-    response.auto_points = result.points
-    response.max_points = result.max_points
-    response.grade_detail = result.detail
-    return result

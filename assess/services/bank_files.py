@@ -13,13 +13,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import current_app
-
 from ..banks import loader
 from ..importers import qti
 from ..importers.base import ImportResult, NotThisFormat
 from ..importers.registry import FORMATS, OFFENSIVE
 from ..importers.writer import bank_yaml
+from ..settings import settings
 
 
 @dataclass
@@ -70,10 +69,10 @@ def bank_from_dataset(format_name: str, file: str, *, bank: str, title: str | No
     if out:
         target = Path(out)
     elif offensive:
-        target = Path(current_app.instance_path) / "imported" / f"{bank}.yaml"
+        target = settings().instance_path / "imported" / f"{bank}.yaml"
     else:
         # The first bank folder: a platform lists its private folder first.
-        target = Path(current_app.config["QUESTION_BANKS_DIRS"][0]) / "imported" / f"{bank}.yaml"
+        target = settings().question_bank_dirs[0] / "imported" / f"{bank}.yaml"
     if offensive:
         outcome.warning = (f"warning: {format_name} data holds offensive text; "
                            + ("keep this bank out of demo and general exams." if out else

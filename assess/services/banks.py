@@ -14,11 +14,20 @@ from ..banks.errors import BankFilesInvalid
 from ..banks.loader import AssessmentSpec, BankSpec, Loaded, content_hash, load
 from ..banks.rubrics import rubric_markdown_fields, rubric_max_points
 from ..banks.validity import NotComputable, guess_lines, validity_report
-from ..core.validity import DEFAULT_SAMPLES, GUESS_WARNING, TierOdds
 from ..core.selection import Candidate
+from ..core.validity import DEFAULT_SAMPLES, TierOdds
 from ..extensions import db
-from ..models import (Assessment, AssessmentSection, AssessmentVersion, Bank, Item, ItemVersion,
-                      Rubric, RubricVersion, TierRule)
+from ..models import (
+    Assessment,
+    AssessmentSection,
+    AssessmentVersion,
+    Bank,
+    Item,
+    ItemVersion,
+    Rubric,
+    RubricVersion,
+    TierRule,
+)
 from ..rendering import markdown_to_html, render_fields
 from . import ServiceError
 

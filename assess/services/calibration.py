@@ -6,13 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..core.agreement import krippendorff_alpha
 from ..core.calibration import DEVIATION_LIMIT, KAPPA_FLOOR, Standing, TaskPair, standing
 from ..extensions import db
 from ..models import Grade, GradingTask, Item, ItemVersion, Response, User
+from ..settings import settings
 from . import ServiceError
 
 
@@ -84,8 +84,7 @@ def report() -> CalibrationReport:
     grader_ids = sorted({g.grader_id for g in grades if g.kind == "independent"})
     names = dict(db.session.execute(select(User.id, User.name)
                                     .where(User.id.in_(grader_ids))).all())
-    min_marks = int(current_app.config["GRADING_DRIFT_MIN_MARKS"])
-    confidence = float(current_app.config["GRADING_DRIFT_CONFIDENCE"])
+    min_marks, confidence = settings().drift_min_marks, settings().drift_confidence
     rows = [GraderRow(g, names.get(g, str(g)),
                       standing(g, reference_pairs.get(g, []), peer_pairs.get(g, []),
                                min_marks=min_marks, confidence=confidence))

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select, update
 
 from ..core import scoring
@@ -18,6 +17,7 @@ from ..credentials import dataintegrity, documents, issuer, jose, verify
 from ..credentials.keys import KeyStore, NoSigningKey, SigningKey
 from ..extensions import db
 from ..models import Attempt, Certificate
+from ..settings import settings
 from . import ServiceError
 from .locks import lock_attempt
 
@@ -27,25 +27,24 @@ log = logging.getLogger(__name__)
 # ---- configuration ---------------------------------------------------------------------------
 
 def key_store() -> KeyStore:
-    return KeyStore(current_app.config["SIGNING_KEYS_DIR"])
+    return KeyStore(settings().signing_keys_dir)
 
 
 def issuer_id() -> str:
-    return f"{current_app.config['PUBLIC_URL']}/issuer"
+    return f"{settings().public_url}/issuer"
 
 
 def issuer_profile() -> builder.IssuerProfile:
-    base = current_app.config["PUBLIC_URL"]
-    return builder.IssuerProfile(issuer_id(), current_app.config["ISSUER_NAME"], f"{base}/")
+    return builder.IssuerProfile(issuer_id(), settings().issuer_name, f"{settings().public_url}/")
 
 
 def loader() -> documents.Loader:
     return documents.document_loader(
-        contexts=documents.load_contexts(current_app.config["JSONLD_CONTEXTS"]))
+        contexts=documents.load_contexts(settings().jsonld_contexts))
 
 
 def certificate_url(public_id: str) -> str:
-    return f"{current_app.config['PUBLIC_URL']}/certificates/{public_id}"
+    return f"{settings().public_url}/certificates/{public_id}"
 
 
 def signing_key(now: datetime) -> SigningKey:
@@ -55,8 +54,7 @@ def signing_key(now: datetime) -> SigningKey:
         return store.active()
     except NoSigningKey:
         key = store.generate(now)
-        current_app.logger.warning("No signing key was set up: generated %s in %s", key.kid,
-                                   store.directory)
+        log.warning("No signing key was set up: generated %s in %s", key.kid, store.directory)
         return key
 
 
@@ -169,7 +167,7 @@ def _issue(attempt: Attempt, tier: scoring.TierRule, scored: scoring.Scored,
     version = attempt.assessment_version
     award = builder.Award(
         credential_id=certificate_url(public_id),
-        achievement_id=f"{current_app.config['PUBLIC_URL']}/assessments/"
+        achievement_id=f"{settings().public_url}/assessments/"
                        f"{attempt.assessment.slug}#tier-{tier.slug}",
         assessment_title=version.title, domain=version.domain, tier_name=tier.name,
         criteria=criteria_text(tier), score=scored.overall or 0.0,
@@ -217,7 +215,7 @@ def revoke(public_id: str, admin_id: int, reason: str, now: datetime) -> Certifi
     if certificate.revoked_at is not None:
         raise ServiceError("This certificate is already revoked.", code="already_revoked")
     _revoke(certificate, now, reason)
-    current_app.logger.info("Certificate %s revoked by user %s", public_id, admin_id)
+    log.info("Certificate %s revoked by user %s", public_id, admin_id)
     db.session.commit()
     return certificate
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
-from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -19,6 +18,7 @@ from ..core.scoring import skill_label
 from ..credentials.verify import Verdict
 from ..extensions import db
 from ..models import Assessment, AssessmentVersion, Attempt, Certificate, TierRule, User
+from ..settings import settings
 from . import certificates, scoring
 
 STATUSES = ("valid", "expired", "revoked")
@@ -72,7 +72,7 @@ def certificate_page(public_id: str, now: datetime) -> CertificatePage:
         overall=next((line for slug, line in results if slug == "overall"), None),
         skills=[line for slug, line in results if slug != "overall"],
         superseded_by=successor, url=certificates.certificate_url(public_id),
-        issuer_name=current_app.config["ISSUER_NAME"])
+        issuer_name=settings().issuer_name)
 
 
 def results_of(credential: Mapping[str, Any]) -> list[tuple[str, ResultLine]]:

@@ -1,4 +1,5 @@
-"""Read side of an attempt: what the instructions, item, review and results pages show.
+"""Read side of an attempt: what the item, review and results pages show (the instructions
+page, before an attempt, is ``instructions_page``).
 
 Nothing here writes. Gold keys and explanations leave this module only when the
 assessment's review options allow it (``core/review.py``): by default for a practice
@@ -6,29 +7,22 @@ attempt's checked item and finished practice attempt, never for a timed attempt.
 """
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Mapping
-
-from sqlalchemy import select
 
 from .. import items as item_types
 from ..core import review, timing
-from ..core.eligibility import Standing
 from ..core.results import ItemOutcome, Summary, summarise
 from ..core.scoring import Share
-from ..core.selection import types_in
-from ..extensions import db
 from ..items.base import AnswerError
-from ..models import Assessment, Attempt
+from ..models import Attempt
 from ..models.attempt import OPEN, Response
-from ..rendering import render_fields
-from . import ServiceError
-from . import appeals, catalogue, certificates, scoring
-from .attempts import refusal_message, response_at, standing_for
-from .banks import imported_candidates
+from . import appeals, certificates, scoring
+from .attempts import response_at, standing_for
+
+# The instructions page was read here; the views still ask this module for it.
+from .instructions_page import Instructions, Sample, instructions, sample  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -194,26 +188,6 @@ class AttemptPage:
     @property
     def flagged(self) -> list[NavEntry]:
         return [n for n in self.nav if n.flagged]
-
-
-@dataclass(frozen=True)
-class Sample:
-    type: str
-    label: str
-    view: dict[str, Any]
-    rendered: dict[str, str]
-
-
-@dataclass
-class Instructions:
-    assessment: Assessment
-    standing: Standing
-    refusal: str
-    open_attempt_id: int | None
-    item_types: list[str]
-    samples: list[Sample]
-    past: list[Attempt]
-    lock: Any = None  # catalogue.Lock: every tier needs a certificate the applicant lacks
 
 
 def _sections(attempt: Attempt) -> dict[str, str]:
@@ -411,33 +385,3 @@ def _public_detail(detail: dict[str, Any] | None, *,
         return None
     keep = ("answered", "fraction", "auto") if scores else ("answered",)
     return {k: detail[k] for k in keep if k in detail}
-
-
-def instructions(slug: str, user_id: int, now: datetime) -> Instructions:
-    assessment = db.session.scalar(
-        select(Assessment).where(Assessment.slug == slug, Assessment.retired.is_(False)))
-    if assessment is None:
-        raise ServiceError("No such assessment.", code="not_found")
-    state = standing_for(user_id, assessment, now)
-    past = db.session.scalars(
-        select(Attempt).where(Attempt.user_id == user_id, Attempt.assessment_id == assessment.id)
-        .order_by(Attempt.number)).all()
-    open_attempt = next((a.id for a in past if a.status == OPEN), None)
-    candidates = imported_candidates()
-    types = types_in((s.selector for s in assessment.latest.sections), candidates)
-    return Instructions(assessment=assessment, standing=state,
-                        refusal=refusal_message(state, assessment.latest.title),
-                        open_attempt_id=open_attempt, item_types=types,
-                        samples=[sample(t) for t in types], past=list(past),
-                        lock=catalogue.lock_of(user_id, assessment.latest, now))
-
-
-@lru_cache(maxsize=None)
-def sample(type_name: str) -> Sample:
-    """An item type's sample, rendered once per process (it is code, not data)."""
-    item_type = item_types.get(type_name)
-    content = item_type.sample
-    presentation = item_type.presentation(content, random.Random(0))
-    return Sample(type=type_name, label=item_type.label,
-                  view=item_type.public_view(content, presentation),
-                  rendered=render_fields(item_type.markdown_fields(content)))

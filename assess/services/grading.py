@@ -1,36 +1,40 @@
-"""Human grading: tasks made at submission, a leased queue, independent double marks, and
-adjudication by a lead. Graders never learn whose answer they grade.
-
-Claiming is safe under concurrency: on PostgreSQL with ``SELECT … FOR UPDATE SKIP LOCKED``,
-on SQLite with a conditional update that only one writer can win.
+"""Human grading: tasks made at submission, a leased queue (``grading_queue``), independent
+double marks, and adjudication by a lead. Graders never learn whose answer they grade.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Iterable, Mapping
 
-from flask import current_app
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import func, select
 
 from .. import items as item_types
-from ..core.grading import (LevelError, could_cross_a_tier, marked_twice, resolve,
-                            score_levels, word_diff)
+from ..core.grading import (
+    LevelError,
+    could_cross_a_tier,
+    marked_twice,
+    resolve,
+    score_levels,
+    word_diff,
+)
 from ..extensions import db
-from ..models import Attempt, Grade, GradingTask, Item, ItemVersion, Response, Rubric
-from ..models import AssessmentVersion, RubricVersion
+from ..models import (
+    AssessmentVersion,
+    Attempt,
+    Grade,
+    GradingTask,
+    Item,
+    ItemVersion,
+    Response,
+    Rubric,
+    RubricVersion,
+)
+from ..settings import settings
 from . import ServiceError, certificates, scoring
+from . import grading_queue as queue
+from .grading_queue import ADJUDICATION, FINAL, OPEN, QueueFilter
 from .locks import lock_attempt
-
-OPEN, ADJUDICATION, FINAL = "open", "needs_adjudication", "final"
-
-
-@dataclass(frozen=True)
-class QueueFilter:
-    assessment_id: int | None = None
-    item_id: int | None = None
-    kind: str | None = None
-
 
 # ---- making tasks ------------------------------------------------------------------------------
 
@@ -39,7 +43,7 @@ def create_tasks(attempt: Attempt, now: datetime) -> int:
     task: they score zero. Returns how many tasks were made."""
     if attempt.assessment_version.mode != "timed":
         return 0  # practice answers are for the applicant's own learning
-    share = current_app.config["GRADING_DOUBLE_SHARE"]
+    share = settings().grading_double_share
     rubrics: dict[tuple[int, str], RubricVersion] = {}  # items of a bank share few rubrics
     parts = []
     for response in attempt.responses:
@@ -72,114 +76,23 @@ def _rubric_version(bank_id: int, slug: str) -> RubricVersion:
 
 # ---- the queue ---------------------------------------------------------------------------------
 
-def _lease_until(now: datetime) -> datetime:
-    return now + timedelta(minutes=current_app.config["GRADING_LEASE_MINUTES"])
-
-
-def _free(now: datetime):
-    return or_(GradingTask.lease_holder_id.is_(None), GradingTask.lease_expires_at < now)
-
-
-def _held_by(user_id: int, now: datetime):
-    return (GradingTask.lease_holder_id == user_id) & (GradingTask.lease_expires_at >= now)
-
-
-def _candidates(user_id: int, now: datetime, status: str, where: QueueFilter,
-                exclude: Iterable[int]):
-    """Tasks this user may take: free, not from their own attempt, not already marked by
-    them (independent marks must come from different people)."""
-    query = (select(GradingTask.id)
-             .join(Response, Response.id == GradingTask.response_id)
-             .join(Attempt, Attempt.id == Response.attempt_id)
-             .join(ItemVersion, ItemVersion.id == Response.item_version_id)
-             .where(GradingTask.status == status, _free(now), Attempt.user_id != user_id,
-                    ~exists().where(Grade.task_id == GradingTask.id, Grade.grader_id == user_id))
-             .order_by(GradingTask.id))
-    if status == OPEN:
-        query = query.where(GradingTask.grades_done < GradingTask.grades_required)
-    if where.assessment_id:
-        query = query.where(Attempt.assessment_id == where.assessment_id)
-    if where.item_id:
-        query = query.where(ItemVersion.item_id == where.item_id)
-    if where.kind:
-        query = query.where(GradingTask.kind == where.kind)
-    exclude = list(exclude)
-    if exclude:
-        query = query.where(GradingTask.id.not_in(exclude))
-    return query
-
-
-def _claim(user_id: int, now: datetime, status: str, where: QueueFilter,
-           exclude: Iterable[int] = ()) -> int | None:
-    """Lease the next task to ``user_id`` (without committing); None when nothing is left."""
-    held = db.session.scalar(select(GradingTask.id).where(
-        _held_by(user_id, now), GradingTask.status.in_(
-            (status, FINAL) if status == OPEN else (status,))))
-    if held is not None:
-        return held
-    if status == OPEN and _calibration_turn(user_id):
-        reference = _first_free(_candidates(user_id, now, FINAL, where, exclude)
-                                .where(GradingTask.is_reference.is_(True)), user_id, now, FINAL)
-        if reference is not None:
-            return reference
-    return _first_free(_candidates(user_id, now, status, where, exclude), user_id, now, status)
-
-
-def _calibration_turn(user_id: int) -> bool:
-    """Whether this grader's next task is a reference answer, at the configured rate; the
-    grader cannot tell, since references look like any other task."""
-    done = db.session.scalar(select(func.count()).select_from(Grade)
-                             .where(Grade.grader_id == user_id))
-    return marked_twice(f"calibration:{user_id}:{done}",
-                        current_app.config["GRADING_CALIBRATION_RATE"])
-
-
-def _first_free(query, user_id: int, now: datetime, status: str) -> int | None:
-    if db.session.get_bind().dialect.name == "postgresql":
-        for _ in range(3):  # a row finished by someone else since it was read: try the next
-            task_id = db.session.scalar(
-                query.limit(1).with_for_update(skip_locked=True, of=GradingTask))
-            if task_id is None or _take(task_id, user_id, now, status):
-                return task_id
-        return None
-    for task_id in db.session.scalars(query.limit(16)).all():
-        if _take(task_id, user_id, now, status):
-            return task_id
-    return None
-
-
-def _take(task_id: int, user_id: int, now: datetime, status: str) -> bool:
-    """The atomic step: only a task that is still free and still needs this kind of mark can
-    be taken (another grader may have finished it since it was selected)."""
-    still = [GradingTask.id == task_id, _free(now), GradingTask.status == status]
-    if status == FINAL:
-        still.append(GradingTask.is_reference.is_(True))
-    if status == OPEN:
-        still.append(GradingTask.grades_done < GradingTask.grades_required)
-    taken = db.session.execute(
-        update(GradingTask).where(*still)
-        .values(lease_holder_id=user_id, lease_expires_at=_lease_until(now))
-        .execution_options(synchronize_session=False))
-    return taken.rowcount == 1
-
-
 def claim_next(user_id: int, now: datetime, where: QueueFilter = QueueFilter(),
                exclude: Iterable[int] = ()) -> int | None:
-    task_id = _claim(user_id, now, OPEN, where, exclude)
+    task_id = queue.claim(user_id, now, OPEN, where, exclude)
     db.session.commit()
     return task_id
 
 
 def claim_adjudication(lead_id: int, now: datetime) -> int | None:
-    task_id = _claim(lead_id, now, ADJUDICATION, QueueFilter())
+    task_id = queue.claim(lead_id, now, ADJUDICATION, QueueFilter())
     db.session.commit()
     return task_id
 
 
 def renew_lease(task_id: int, user_id: int, now: datetime) -> datetime:
-    until = _lease_until(now)
-    if not _change_held(task_id, user_id, now, lease_expires_at=until):
-        raise _not_held(task_id, user_id, now)
+    until = queue.lease_until(now)
+    if not queue.change_held(task_id, user_id, now, lease_expires_at=until):
+        raise queue.not_held(task_id, user_id, now)
     db.session.commit()
     return until
 
@@ -188,44 +101,12 @@ def skip(task_id: int, user_id: int, now: datetime, where: QueueFilter,
          exclude: Iterable[int]) -> int | None:
     """Give the task back and take the next one (not one skipped before)."""
     status = db.session.scalar(select(GradingTask.status).where(GradingTask.id == task_id))
-    if not _change_held(task_id, user_id, now, lease_holder_id=None, lease_expires_at=None):
-        raise _not_held(task_id, user_id, now)
+    if not queue.change_held(task_id, user_id, now, lease_holder_id=None, lease_expires_at=None):
+        raise queue.not_held(task_id, user_id, now)
     status = OPEN if status == FINAL else status  # a skipped reference: back to work
-    next_id = _claim(user_id, now, status, where, [*exclude, task_id])
+    next_id = queue.claim(user_id, now, status, where, [*exclude, task_id])
     db.session.commit()
     return next_id
-
-
-def _change_held(task_id: int, user_id: int, now: datetime, **values) -> bool:
-    """Change a task only while ``user_id`` holds its lease: holder and expiry are checked in
-    the same statement, so a late request cannot touch a lease someone else has since taken."""
-    changed = db.session.execute(
-        update(GradingTask).where(GradingTask.id == task_id, _held_by(user_id, now))
-        .values(**values).execution_options(synchronize_session=False))
-    return changed.rowcount == 1
-
-
-def _not_held(task_id: int, user_id: int, now: datetime) -> ServiceError:
-    """Why ``user_id`` may not act on the task (it was just found not to be theirs)."""
-    task = db.session.get(GradingTask, task_id, populate_existing=True)
-    if task is None:
-        return ServiceError("No such grading task.", code="not_found")
-    if task.lease_holder_id == user_id and task.lease_expires_at is not None \
-            and task.lease_expires_at < now:
-        return ServiceError("Your lease on this task ran out and it went back to the queue; "
-                            "your marks were not saved.", code="lease_expired")
-    return ServiceError("You do not hold this task: it was returned to the queue or taken "
-                        "by someone else. Take the next one from the queue.",
-                        code="not_holder")
-
-
-def _leased(task_id: int, user_id: int, now: datetime) -> GradingTask:
-    """The task, if ``user_id`` holds its lease now (for reading it)."""
-    task = db.session.get(GradingTask, task_id)
-    if task is None or task.lease_holder_id != user_id or task.lease_expires_at is None \
-            or task.lease_expires_at < now:
-        raise _not_held(task_id, user_id, now)
-    return task
 
 
 # ---- marking -----------------------------------------------------------------------------------
@@ -249,7 +130,7 @@ def submit_grade(task_id: int, grader_id: int, levels: Mapping[str, Any], commen
     task = db.session.get(GradingTask, task_id, populate_existing=True)
     if task.lease_holder_id != grader_id or task.lease_expires_at is None \
             or task.lease_expires_at < now:
-        raise _not_held(task_id, grader_id, now)
+        raise queue.not_held(task_id, grader_id, now)
     adjudicating = task.status == ADJUDICATION
     calibrating = task.status == FINAL and task.is_reference
     if task.status == FINAL and not calibrating:
@@ -264,8 +145,8 @@ def submit_grade(task_id: int, grader_id: int, levels: Mapping[str, Any], commen
     released = {"lease_holder_id": None, "lease_expires_at": None}
     if independent:
         released["grades_done"] = GradingTask.grades_done + 1
-    if not _change_held(task_id, grader_id, now, **released):
-        raise _not_held(task_id, grader_id, now)
+    if not queue.change_held(task_id, grader_id, now, **released):
+        raise queue.not_held(task_id, grader_id, now)
     db.session.add(Grade(task_id=task.id, grader_id=grader_id,
                          kind="adjudication" if adjudicating else "independent",
                          levels=scored, points=points, comment=comment, created_at=now))
@@ -277,14 +158,14 @@ def submit_grade(task_id: int, grader_id: int, levels: Mapping[str, Any], commen
         marks = db.session.scalars(select(Grade.points).where(
             Grade.task_id == task.id, Grade.kind == "independent").order_by(Grade.id)).all()
         outcome = resolve(list(marks), task.grades_required, task.max_points,
-                          current_app.config["GRADING_ADJUDICATION_THRESHOLD"])
+                          settings().grading_adjudication_threshold)
         task.status, task.final_points, task.resolution = \
             outcome.status, outcome.points, outcome.how
     # a mark on a reference answer measures the grader; the task's result stands
     db.session.flush()
     if task.status == FINAL and not calibrating:
         scoring.score_if_complete(attempt, now)
-    next_id = _claim(grader_id, now, ADJUDICATION if adjudicating else OPEN, where, exclude)
+    next_id = queue.claim(grader_id, now, ADJUDICATION if adjudicating else OPEN, where, exclude)
     db.session.commit()
     certificates.issue_due(attempt_id, now)
     return next_id
@@ -329,7 +210,7 @@ class TaskView:
 
 
 def task_view(task_id: int, user_id: int, now: datetime) -> TaskView:
-    task = _leased(task_id, user_id, now)
+    task = queue.leased(task_id, user_id, now)
     # Independent marks stay unseen by the next grader (and on references); only the
     # adjudicating lead compares them.
     return view_of(task, show_grades=task.status == ADJUDICATION)
@@ -376,14 +257,14 @@ def progress(user_id: int, now: datetime, where: QueueFilter = QueueFilter()) ->
     today = db.session.scalar(select(func.count()).select_from(Grade)
                               .where(Grade.grader_id == user_id, Grade.created_at >= start_of_day))
     available = db.session.scalar(select(func.count()).select_from(
-        _candidates(user_id, now, OPEN, where, ()).subquery()))
-    held = db.session.scalar(select(GradingTask.id).where(_held_by(user_id, now)))
+        queue.candidates(user_id, now, OPEN, where, ()).subquery()))
+    held = db.session.scalar(select(GradingTask.id).where(queue.held_by(user_id, now)))
     return Progress(total, today, available, held)
 
 
 def adjudication_count(user_id: int, now: datetime) -> int:
     return db.session.scalar(select(func.count()).select_from(
-        _candidates(user_id, now, ADJUDICATION, QueueFilter(), ()).subquery()))
+        queue.candidates(user_id, now, ADJUDICATION, QueueFilter(), ()).subquery()))
 
 
 def queue_filters() -> dict[str, list[tuple[Any, str]]]:

@@ -128,6 +128,25 @@ def overview(slug: str, *, with_items: bool = True) -> Overview:
         select(AssessmentVersion).where(AssessmentVersion.assessment_id == assessment.id)
         .order_by(AssessmentVersion.version.desc()).limit(1))
     edges = _edges(BINS)
+    counts = _tally(_attempt_counts(assessment.id, edges))
+    cut_lines, tiers = _tier_counts(_tier_rules(assessment.id), counts,
+                                    latest.version if latest else None)
+    funnel = [Stage("started", "Started", counts.started, _share(counts.started, counts.started)),
+              Stage("submitted", "Submitted", counts.submitted,
+                    _share(counts.submitted, counts.started)),
+              Stage("scored", "Scored", counts.scored, _share(counts.scored, counts.started)),
+              Stage("certified", "Certified", counts.certified,
+                    _share(counts.certified, counts.started))]
+    result = Overview(slug, latest.title if latest else slug, latest.mode if latest else "",
+                      [Bin(edges[i], edges[i + 1], counts.bins[i]) for i in range(BINS)],
+                      cut_lines, tiers, funnel, counts.scored)
+    if with_items:
+        _add_items(result)
+    return result
+
+
+def _attempt_counts(assessment_id: int, edges: list[float]) -> list[Any]:
+    """(status, submitted, bin, tier, certified, count) for each combination that occurs."""
     scored = Attempt.status == "scored"
     # The bin of a scored attempt's score: the highest edge it reaches (a score of exactly 1
     # goes into the last bin).
@@ -143,64 +162,73 @@ def overview(slug: str, *, with_items: bool = True) -> Overview:
         bin_of.label("bin"),
         case((scored, Attempt.tier_slug), else_=None).label("tier"),
         case((certified, 1), else_=0).label("certified"),
-    ).where(Attempt.assessment_id == assessment.id).subquery()
-    rows = db.session.execute(
+    ).where(Attempt.assessment_id == assessment_id).subquery()
+    return db.session.execute(
         select(labelled.c.status, labelled.c.submitted, labelled.c.bin, labelled.c.tier,
                labelled.c.certified, func.count())
         .group_by(labelled.c.status, labelled.c.submitted, labelled.c.bin, labelled.c.tier,
                   labelled.c.certified)).all()
 
-    bins = [0] * BINS
-    tier_counts: dict[str, int] = {}
-    started = submitted = scored_count = certified_count = 0
-    for status, was_submitted, bin_index, tier, has_certificate, count in rows:
-        started += count
-        submitted += count if was_submitted else 0
-        certified_count += count if has_certificate else 0
-        if status == "scored":
-            scored_count += count
-            if bin_index is not None:
-                bins[int(bin_index)] += count
-            tier_counts[tier or NO_TIER] = tier_counts.get(tier or NO_TIER, 0) + count
 
-    # Tier names and minimums: the latest version's, then any older version's a past attempt
-    # was scored at.
+@dataclass
+class _Tally:
+    bins: list[int]  # scored attempts per score bin
+    tiers: dict[str, int] = field(default_factory=dict)  # scored attempts per tier (or NO_TIER)
+    started: int = 0
+    submitted: int = 0
+    scored: int = 0
+    certified: int = 0
+
+
+def _tally(rows: list[Any]) -> _Tally:
+    counts = _Tally([0] * BINS)
+    for status, was_submitted, bin_index, tier, has_certificate, count in rows:
+        counts.started += count
+        counts.submitted += count if was_submitted else 0
+        counts.certified += count if has_certificate else 0
+        if status == "scored":
+            counts.scored += count
+            if bin_index is not None:
+                counts.bins[int(bin_index)] += count
+            counts.tiers[tier or NO_TIER] = counts.tiers.get(tier or NO_TIER, 0) + count
+    return counts
+
+
+def _tier_rules(assessment_id: int) -> dict[str, tuple[str, int, float, int]]:
+    """Tier names and minimums: the latest version's, then any older version's a past attempt
+    was scored at. slug: (name, rank, minimum, version)."""
     rules: dict[str, tuple[str, int, float, int]] = {}
     for tier_slug, name, rank, minimum, version in db.session.execute(
             select(TierRule.slug, TierRule.name, TierRule.rank, TierRule.min_overall,
                    AssessmentVersion.version)
             .join(AssessmentVersion, AssessmentVersion.id == TierRule.assessment_version_id)
-            .where(AssessmentVersion.assessment_id == assessment.id)
+            .where(AssessmentVersion.assessment_id == assessment_id)
             .order_by(AssessmentVersion.version)):
         rules[tier_slug] = (name, rank, minimum, version)  # newest version wins
-    latest_version = latest.version if latest else None
+    return rules
 
-    def share(count: int, total: int) -> float | None:
-        return count / total if total else None
 
-    cut_lines = sorted((TierCount(s, name, rank, minimum, tier_counts.get(s, 0),
-                                  share(tier_counts.get(s, 0), scored_count))
+def _tier_counts(rules: dict[str, tuple[str, int, float, int]], counts: _Tally,
+                 latest_version: int | None) -> tuple[list[TierCount], list[TierCount]]:
+    """(cut lines, tiers): the current ladder's tiers, and the count of every tier."""
+    def tier_count(slug: str, name: str, rank: int | None, minimum: float | None) -> TierCount:
+        count = counts.tiers.get(slug, 0)
+        return TierCount(slug, name, rank, minimum, count, _share(count, counts.scored))
+
+    cut_lines = sorted((tier_count(s, name, rank, minimum)
                         for s, (name, rank, minimum, version) in rules.items()
                         if version == latest_version), key=lambda t: (t.rank, t.slug))
     # Every tier of the current ladder, reached or not, and any older version's tier a past
     # attempt was scored at; lowest first, after the attempts that reached none.
-    slugs = {t.slug for t in cut_lines} | (set(tier_counts) - {NO_TIER})
-    tiers = [TierCount(NO_TIER, "No tier", None, None, tier_counts.get(NO_TIER, 0),
-                       share(tier_counts.get(NO_TIER, 0), scored_count))]
-    tiers += sorted((TierCount(s, *(rules[s][:3] if s in rules else (s, None, None)),
-                               tier_counts.get(s, 0), share(tier_counts.get(s, 0), scored_count))
+    slugs = {t.slug for t in cut_lines} | (set(counts.tiers) - {NO_TIER})
+    tiers = [tier_count(NO_TIER, "No tier", None, None)]
+    tiers += sorted((tier_count(s, *(rules[s][:3] if s in rules else (s, None, None)))
                      for s in slugs), key=lambda t: (t.rank or 0, t.slug))
+    return cut_lines, tiers
 
-    funnel = [Stage("started", "Started", started, share(started, started)),
-              Stage("submitted", "Submitted", submitted, share(submitted, started)),
-              Stage("scored", "Scored", scored_count, share(scored_count, started)),
-              Stage("certified", "Certified", certified_count, share(certified_count, started))]
-    result = Overview(slug, latest.title if latest else slug, latest.mode if latest else "",
-                      [Bin(edges[i], edges[i + 1], bins[i]) for i in range(BINS)],
-                      cut_lines, tiers, funnel, scored_count)
-    if with_items:
-        _add_items(result)
-    return result
+
+def _share(count: int, total: int) -> float | None:
+    return count / total if total else None
 
 
 def _add_items(result: Overview) -> None:

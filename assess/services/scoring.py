@@ -12,8 +12,18 @@ from sqlalchemy import and_, func, select
 from ..core import scoring
 from ..extensions import db
 from ..items import registry as item_types
-from ..models import (Assessment, AssessmentVersion, Attempt, Certificate, GradingTask,
-                      Response, Rubric, RubricVersion, ScoreEvent, TierRule)
+from ..models import (
+    Assessment,
+    AssessmentVersion,
+    Attempt,
+    Certificate,
+    GradingTask,
+    Response,
+    Rubric,
+    RubricVersion,
+    ScoreEvent,
+    TierRule,
+)
 from . import certificates
 from .locks import BatchRun, each_locked
 

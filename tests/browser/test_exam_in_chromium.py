@@ -219,13 +219,14 @@ def test_keyboard_only_walk_through_every_page(live, browser):
 
 
 def test_a_grader_grades_with_the_keyboard_alone(live, browser):
+    from exam_support import submit_gold_attempt
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.common.action_chains import ActionChains
+
     from assess.extensions import db
     from assess.models import Grade, GradingTask
     from assess.services import accounts
-    from exam_support import submit_gold_attempt
     now = live.clock()
     submit_gold_attempt(live.app, "applicant@example.org", SCREENING, now)
     with live.app.app_context():
@@ -308,6 +309,7 @@ def test_save_and_next_right_after_typing_moves_on_and_keeps_the_text(live, brow
 
 def test_flag_for_review_right_after_typing_keeps_the_flag_and_the_text(live, browser):
     from selenium.webdriver.common.by import By
+
     from assess.extensions import db
     from assess.models import Response
     sign_in(browser, live)

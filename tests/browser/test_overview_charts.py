@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from assess.settings import reconfigure
+
 SCREENING = "general-screening"
 PASSWORD = "correct horse battery"
 CHART_JS = Path(__file__).resolve().parents[2] / "static" / "vendor" / "chart.umd.js"
@@ -30,13 +32,13 @@ def vendored():
 
 
 def test_the_overview_draws_its_charts(vendored, live, browser):
+    from exam_support import gold_answer
+    from grading_support import top_levels
     from selenium.webdriver.common.by import By
 
     from assess.services import accounts, grading
     from assess.services.attempts import save_answer, start_attempt, submit
-    from exam_support import gold_answer
-    from grading_support import top_levels
-    live.app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    reconfigure(live.app, GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
     now = live.clock()
     with live.app.app_context():
         # Three applicants who answer all, half and a quarter of the questions (the rest left

@@ -6,6 +6,8 @@ import time
 
 from sqlalchemy import select
 
+from assess.settings import reconfigure
+
 SCREENING = "general-screening"
 PASSWORD = "correct horse battery"
 WIDTH = 390
@@ -39,12 +41,13 @@ def _sign_in(browser, live, email):
 def _scored_attempt(live) -> int:
     """The applicant's screening attempt, answered, submitted and fully graded (so the
     results page shows the final score and tier table as well as the per-item table)."""
+    from exam_support import submit_gold_attempt
+    from grading_support import top_levels
+
     from assess.extensions import db
     from assess.models import Attempt
     from assess.services import accounts, grading
-    from exam_support import submit_gold_attempt
-    from grading_support import top_levels
-    live.app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    reconfigure(live.app, GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
     now = live.clock()
     user_id, attempt_id = submit_gold_attempt(live.app, "applicant@example.org", SCREENING, now)
     with live.app.app_context():

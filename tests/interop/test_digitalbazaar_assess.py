@@ -7,8 +7,9 @@ import copy
 from datetime import timedelta
 
 import pytest
-
 from credential_support import ISSUER_ID, NOW, Issued
+
+from assess.settings import reconfigure
 from interop.jsverify import js_verify, skip_reason
 
 _reason = skip_reason()
@@ -74,14 +75,14 @@ def test_rotation_keeps_old_credentials_verifying(issued):
 def test_a_certificate_issued_by_the_app_verifies(app, make_user, imported):
     """The whole path: grading finishes an attempt, the service signs it, and the controller
     document the /issuer endpoint serves is what the verifier dereferences."""
+    from grading_support import finished_attempts, top_levels
+    from helpers import FIXED_NOW
     from sqlalchemy import select
 
     from assess.extensions import db
     from assess.models import Certificate
     from assess.services import certificates, grading
-    from grading_support import finished_attempts, top_levels
-    from helpers import FIXED_NOW
-    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    reconfigure(app, GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
     finished_attempts(app, make_user, 1)
     grader = make_user("grader@example.org", "grader")
     with app.app_context():

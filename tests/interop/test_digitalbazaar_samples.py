@@ -12,8 +12,8 @@ import json
 from typing import Any
 
 import pytest
-
 from helpers import SHARED_DATA
+
 from interop.jsverify import js_verify, skip_reason
 
 SAMPLES = SHARED_DATA / "openbadges3" / "validator-samples"

@@ -11,13 +11,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
-
 from exam_support import gold_answer
-from grading_support import (SCREENING, bottom_levels, corrected_banks, finished_attempts,
-                             grade_all, top_levels)
+from grading_support import (
+    SCREENING,
+    bottom_levels,
+    corrected_banks,
+    finished_attempts,
+    grade_all,
+    top_levels,
+)
 from helpers import FIXED_NOW
 from race_support import interleave, needs_postgresql, statement_starting
+from sqlalchemy import func, select
+
+from assess.settings import reconfigure
 
 pytestmark = needs_postgresql
 
@@ -240,7 +247,7 @@ def test_an_appeal_decision_racing_a_regrade_both_count(quiet, make_user, import
 def test_a_late_grade_never_cancels_the_next_graders_lease(app, make_user, imported):
     from assess.models import Grade, GradingTask
     from assess.services import grading
-    app.config.update(GRADING_DOUBLE_SHARE=1.0, GRADING_CALIBRATION_RATE=0.0)
+    reconfigure(app, GRADING_DOUBLE_SHARE=1.0, GRADING_CALIBRATION_RATE=0.0)
     finished_attempts(app, make_user, 1)
     late, next_grader = make_user("late@example.org", "grader"), make_user("next@example.org",
                                                                            "grader")

@@ -4,10 +4,9 @@ from __future__ import annotations
 import random
 import threading
 
-from sqlalchemy import func, select
-
 from exam_support import gold_answer
 from helpers import FIXED_NOW
+from sqlalchemy import func, select
 
 SCREENING = "general-screening"
 

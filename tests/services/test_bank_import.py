@@ -2,15 +2,22 @@
 import shutil
 
 import pytest
+from helpers import BANKS, FIXED_NOW
 from sqlalchemy import func, select
 
 from assess import items as item_types
 from assess.banks.errors import BankFilesInvalid
 from assess.extensions import db
-from assess.models import (AnswerEvent, Assessment, Attempt, Item, ItemVersion, Response,
-                           RubricVersion)
+from assess.models import (
+    AnswerEvent,
+    Assessment,
+    Attempt,
+    Item,
+    ItemVersion,
+    Response,
+    RubricVersion,
+)
 from assess.services.banks import import_paths, imported_candidates
-from helpers import BANKS, FIXED_NOW
 
 
 def count(model):

@@ -1,10 +1,10 @@
 """References mixed into the queue, and each grader's drift reported to leads."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from grading_support import bottom_levels, finished_attempts, top_levels
 from helpers import FIXED_NOW
+
+from assess.settings import reconfigure
 
 
 def _grade_everything(app, grader, levels=top_levels):
@@ -24,8 +24,8 @@ def test_references_are_served_unmarked_and_measure_drift(app, make_user, login,
     from assess.services import calibration, grading
     # Three references are far too few to flag anyone by default; here they may, and the
     # newcomer's marks are so far off that even three make the interval clear.
-    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0,
-                      GRADING_DRIFT_MIN_MARKS=3)
+    reconfigure(app, GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0,
+                     GRADING_DRIFT_MIN_MARKS=3)
     finished_attempts(app, make_user, 1)
     first = make_user("first@example.org", "grader")
     lead = make_user("lead@example.org", "lead")
@@ -35,7 +35,7 @@ def test_references_are_served_unmarked_and_measure_drift(app, make_user, login,
         for task_id in graded[:3]:
             calibration.mark_reference(task_id, lead, FIXED_NOW)
         finals = {t: db.session.get(GradingTask, t).final_points for t in graded[:3]}
-    app.config["GRADING_CALIBRATION_RATE"] = 1.0
+    reconfigure(app, GRADING_CALIBRATION_RATE=1.0)
     newcomer = make_user("new@example.org", "grader")
     with app.app_context():
         served = []
@@ -65,8 +65,8 @@ def test_references_are_served_unmarked_and_measure_drift(app, make_user, login,
 
 def test_peer_agreement_and_alpha_from_double_marks(app, make_user, imported):
     from assess.services import calibration
-    app.config.update(GRADING_DOUBLE_SHARE=1.0, GRADING_CALIBRATION_RATE=0.0,
-                      GRADING_ADJUDICATION_THRESHOLD=1.0, GRADING_DRIFT_MIN_MARKS=3)
+    reconfigure(app, GRADING_DOUBLE_SHARE=1.0, GRADING_CALIBRATION_RATE=0.0,
+                     GRADING_ADJUDICATION_THRESHOLD=1.0, GRADING_DRIFT_MIN_MARKS=3)
     finished_attempts(app, make_user, 1)
     a, b = make_user("a@example.org", "grader"), make_user("b@example.org", "grader")
     _grade_everything(app, a)  # every level at the top
@@ -83,6 +83,7 @@ def test_peer_agreement_and_alpha_from_double_marks(app, make_user, imported):
 
 def test_only_final_tasks_become_references(app, make_user, imported):
     import pytest
+
     from assess.services import ServiceError, calibration, grading
     finished_attempts(app, make_user, 1)
     grader, lead = make_user("g@example.org", "grader"), make_user("l@example.org", "lead")
@@ -98,8 +99,8 @@ def test_nine_tasks_with_seven_exact_agreements_flag_nobody(app, make_user, logi
     is 0.17, under the 0.40 floor, and both used to be flagged as drifting; nine marks say
     nothing yet, and the interval shows why."""
     from assess.services import calibration, grading
-    app.config.update(GRADING_DOUBLE_SHARE=1.0, GRADING_CALIBRATION_RATE=0.0,
-                      GRADING_ADJUDICATION_THRESHOLD=1.0)
+    reconfigure(app, GRADING_DOUBLE_SHARE=1.0, GRADING_CALIBRATION_RATE=0.0,
+                     GRADING_ADJUDICATION_THRESHOLD=1.0)
     finished_attempts(app, make_user, 2)
     a, b = make_user("a@example.org", "grader"), make_user("b@example.org", "grader")
     _grade_everything(app, a)
@@ -116,10 +117,10 @@ def test_nine_tasks_with_seven_exact_agreements_flag_nobody(app, make_user, logi
         assert peer.kappa < 0.4 and peer.kappa_interval.low < 0.4 < peer.kappa_interval.high
         assert not rows[grader].flagged
     # Even with the minimum lowered to nine, the interval straddles the floor: no flag.
-    app.config["GRADING_DRIFT_MIN_MARKS"] = 9
+    reconfigure(app, GRADING_DRIFT_MIN_MARKS=9)
     with app.app_context():
         assert not any(row.standing.flagged for row in calibration.report().graders)
-    app.config["GRADING_DRIFT_MIN_MARKS"] = 30
+    reconfigure(app, GRADING_DRIFT_MIN_MARKS=30)
 
     page = login("lead@example.org", role="lead").get("/grading/calibration").text
     assert "Drifting:" not in page

@@ -5,6 +5,7 @@ import shutil
 from collections import Counter
 
 import yaml
+from helpers import BANKS, FIXED_NOW
 from sqlalchemy import event, func, select
 
 from assess.extensions import db
@@ -12,7 +13,6 @@ from assess.models import Bank, Item, ItemVersion, Response
 from assess.services.attempts import start_attempt, visit
 from assess.services.banks import import_paths
 from assess.services.exposure import exposure_counts
-from helpers import BANKS, FIXED_NOW
 
 
 def _by_item(banks):

@@ -6,10 +6,11 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
-
 from grading_support import finished_attempts, top_levels
 from helpers import FIXED_NOW
+from sqlalchemy import func, select
+
+from assess.settings import reconfigure
 
 
 def _tasks(app):
@@ -21,9 +22,9 @@ def _tasks(app):
 
 
 def test_submission_makes_one_task_per_written_part(app, make_user, imported):
+    from assess import items as item_types
     from assess.extensions import db
     from assess.models import GradingTask, Response
-    from assess import items as item_types
     finished_attempts(app, make_user, 1)
     with app.app_context():
         expected = 0
@@ -48,8 +49,7 @@ def test_empty_written_parts_make_no_task(app, make_user, imported):
 
 
 def test_a_lease_expires_and_the_task_returns(app, make_user, imported):
-    from assess.services import grading
-    from assess.services import ServiceError
+    from assess.services import ServiceError, grading
     finished_attempts(app, make_user, 1)
     first, second = make_user("g1@example.org", "grader"), make_user("g2@example.org", "grader")
     with app.app_context():
@@ -76,11 +76,12 @@ def test_renewing_keeps_the_lease(app, make_user, imported):
 
 
 def test_double_marking_agreement_and_adjudication(app, make_user, imported):
+    from grading_support import bottom_levels
+
     from assess.extensions import db
     from assess.models import Grade, GradingTask
     from assess.services import grading
-    from grading_support import bottom_levels
-    app.config["GRADING_DOUBLE_SHARE"] = 1.0
+    reconfigure(app, GRADING_DOUBLE_SHARE=1.0)
     finished_attempts(app, make_user, 1)
     a, b = make_user("a@example.org", "grader"), make_user("b@example.org", "grader")
     lead = make_user("lead@example.org", "lead")
@@ -112,7 +113,7 @@ def test_close_double_marks_are_averaged(app, make_user, imported):
     from assess.extensions import db
     from assess.models import GradingTask
     from assess.services import grading
-    app.config["GRADING_DOUBLE_SHARE"] = 1.0
+    reconfigure(app, GRADING_DOUBLE_SHARE=1.0)
     finished_attempts(app, make_user, 1)
     a, b = make_user("a@example.org", "grader"), make_user("b@example.org", "grader")
     with app.app_context():
@@ -164,7 +165,7 @@ def test_eight_graders_claiming_at_once_never_share_a_task(app, make_user, impor
     from assess.extensions import db
     from assess.models import Grade, GradingTask
     from assess.services import grading
-    app.config["GRADING_DOUBLE_SHARE"] = 0.5
+    reconfigure(app, GRADING_DOUBLE_SHARE=0.5)
     finished_attempts(app, make_user, 3)
     graders = [make_user(f"grader{n}@example.org", "grader") for n in range(8)]
     held: dict[int, list[int]] = {}
@@ -222,7 +223,7 @@ def test_tasks_that_could_decide_a_tier_are_double_marked(app, make_user, import
     from assess.core.grading import could_cross_a_tier
     from assess.extensions import db
     from assess.models import Attempt, GradingTask, TierRule
-    app.config["GRADING_DOUBLE_SHARE"] = 0.0  # only the tier rule marks twice
+    reconfigure(app, GRADING_DOUBLE_SHARE=0.0)  # only the tier rule marks twice
     with app.app_context():  # an Expert minimum just under a perfect automatic score
         db.session.scalar(select(TierRule).where(TierRule.slug == "expert")).min_overall = 0.95
         db.session.commit()

@@ -3,10 +3,9 @@ report cached until the attempts in scope change, practice attempts analysed too
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
-
 from grading_support import SCREENING, finished_attempts, grade_all
 from helpers import FIXED_NOW
+from sqlalchemy import event
 
 
 def count_queries(app, call):
@@ -62,9 +61,9 @@ def test_the_report_is_cached_until_another_attempt_is_scored(app, make_user, im
 
 
 def test_an_unknown_assessment_or_version_is_refused(app, imported):
-    from assess.errors import status_of
     from assess.services import ServiceError
     from assess.services.analysis import item_statistics
+    from assess.web.errors import status_of
     with app.app_context():
         with pytest.raises(ServiceError) as refused:
             item_statistics("nope")
@@ -90,11 +89,11 @@ def test_a_regrade_that_changes_no_score_still_refreshes_the_report(app, make_us
     import shutil
 
     import yaml
+    from helpers import BANKS
 
     from assess.services import regrade
     from assess.services.analysis import item_statistics
     from assess.services.banks import import_paths
-    from helpers import BANKS
     graded(app, make_user, 1, "once")
     with app.app_context():
         before = item_statistics(SCREENING)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
-
-from grading_support import (SCREENING, certificates_of, finished_attempts, grade_all,
-                             the_attempt)
+from grading_support import SCREENING, certificates_of, finished_attempts, grade_all, the_attempt
 from helpers import FIXED_NOW
+from sqlalchemy import select, update
 
 
 def test_a_signing_failure_keeps_the_mark_and_is_retried(quiet, make_user, imported, runner,
@@ -105,6 +103,7 @@ def test_one_failing_attempt_does_not_undo_the_rest_of_the_sweep(app, make_user,
 def test_the_clock_poll_reads_one_row(app, make_user, imported, client):
     """The 30-second poll loads no responses or item versions while the attempt is open."""
     from sqlalchemy import event
+
     from assess.extensions import db
     from assess.services.attempts import start_attempt
     user_id = make_user()

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from grading_support import (
+    bottom_levels,
+    certificates_of,
+    corrected_banks,
+    finished_attempts,
+    grade_all,
+    the_attempt,
+)
+from helpers import FIXED_NOW
 from sqlalchemy import select
 
-from grading_support import (bottom_levels, certificates_of, corrected_banks, finished_attempts,
-                             grade_all, the_attempt)
-from helpers import FIXED_NOW
+from assess.settings import reconfigure
 
 
 def events_of(attempt_id):
@@ -150,9 +157,9 @@ def test_certificates_missed_for_want_of_contexts_are_issued_later(quiet, make_u
     from assess.services import certificates, scoring
     (applicant,) = finished_attempts(quiet, make_user, 1)
     contexts = quiet.config["JSONLD_CONTEXTS"]
-    quiet.config["JSONLD_CONTEXTS"] = str(tmp_path / "missing.json")
+    reconfigure(quiet, JSONLD_CONTEXTS=str(tmp_path / "missing.json"))
     grade_all(quiet, make_user("grader@example.org", "grader"))
-    quiet.config["JSONLD_CONTEXTS"] = contexts
+    reconfigure(quiet, JSONLD_CONTEXTS=contexts)
     with quiet.app_context():
         from assess.extensions import db
         attempt = the_attempt(applicant)

@@ -4,7 +4,6 @@ on the automatic part (so no key contradicts its own item)."""
 from __future__ import annotations
 
 import pytest
-
 from exam_support import gold_answer
 from helpers import FIXED_NOW, SHIPPED_BANKS
 

@@ -4,8 +4,15 @@ import math
 
 import pytest
 
-from assess.core.intervals import (Interval, bootstrap_interval, bootstrap_intervals, mean,
-                                   quantile, wilson_interval, z_value)
+from assess.core.intervals import (
+    Interval,
+    bootstrap_interval,
+    bootstrap_intervals,
+    mean,
+    quantile,
+    wilson_interval,
+    z_value,
+)
 
 
 def test_z_values_are_the_normal_quantiles():

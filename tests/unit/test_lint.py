@@ -8,12 +8,21 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-
-from assess.banks.lint import (Finding, binomial_two_sided, blueprint_shortcuts,
-                               display_references, lint, normalise, order_key, ordered,
-                               shingles, shortcut_lines)
-from assess.banks.loader import find_files, load
 from helpers import SHIPPED_BANKS
+
+from assess.banks.lint import (
+    Finding,
+    binomial_two_sided,
+    blueprint_shortcuts,
+    display_references,
+    lint,
+    normalise,
+    order_key,
+    ordered,
+    shingles,
+    shortcut_lines,
+)
+from assess.banks.loader import find_files, load
 
 RUBRIC = """
 rubrics:

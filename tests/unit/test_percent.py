@@ -3,10 +3,10 @@ displayed score never crosses a tier threshold it missed; the credential states 
 from __future__ import annotations
 
 import pytest
+from credential_support import PROFILE, award
 
 from assess.core.scoring import percent, percent_number
 from assess.credentials import credential
-from credential_support import PROFILE, award
 
 
 @pytest.mark.parametrize("share, shown", [

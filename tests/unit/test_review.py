@@ -47,8 +47,9 @@ def test_keys_without_explanations():
 def test_the_shipped_blueprints_set_their_review_options():
     """Practice shows keys at once; the screening and the experts sharing its banks never;
     experts whose banks nothing else draws from once every attempt is used."""
-    from assess.banks.loader import load
     from helpers import SHIPPED_BANKS
+
+    from assess.banks.loader import load
     loaded = load([SHIPPED_BANKS])
     assert loaded.errors == []
     options = {a.slug: a.definition.get("review") for a in loaded.assessments}

@@ -3,8 +3,18 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from assess.core.scoring import (Held, ItemScore, PartScore, Share, TierRule, compare,
-                                 decide_tier, percent, score, valid_until)
+from assess.core.scoring import (
+    Held,
+    ItemScore,
+    PartScore,
+    Share,
+    TierRule,
+    compare,
+    decide_tier,
+    percent,
+    score,
+    valid_until,
+)
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 LADDERS = {"general": {"generalist": 1, "specialist": 2, "expert": 3}}

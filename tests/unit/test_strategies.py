@@ -6,12 +6,25 @@ from __future__ import annotations
 import os
 
 import pytest
-
-from assess.core.scoring import (ItemScore, PartScore, TierRule, Weights, check_rule,
-                                 decide_tier, score)
-from assess.core.strategies import (Profile, SimItem, SimOutcome, SimSection, cronbach_alpha,
-                                    simulate)
 from helpers import SHIPPED_BANKS
+
+from assess.core.scoring import (
+    ItemScore,
+    PartScore,
+    TierRule,
+    Weights,
+    check_rule,
+    decide_tier,
+    score,
+)
+from assess.core.strategies import (
+    Profile,
+    SimItem,
+    SimOutcome,
+    SimSection,
+    cronbach_alpha,
+    simulate,
+)
 
 WEIGHTS = Weights({"keyed": 0.6, "written": 0.4})
 

@@ -1,7 +1,8 @@
 """The code that serves every item type names none: the linter, the strategy and validity
-reports, item analysis's entry point, the exam page's script and the tests' gold answers ask
-the registry and the type's own methods (docs/item-types.md). A type name as a string literal
-in them is a type switch creeping back."""
+reports, item analysis (its statistics and its service), the QTI import and export, the exam
+page's script and the tests' gold answers ask the registry and the type's own methods
+(docs/item-types.md). A type name as a string literal in them is a type switch creeping
+back."""
 import ast
 import re
 from pathlib import Path
@@ -13,11 +14,15 @@ from assess.items import names
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sorted((ROOT / "assess/banks/lint").glob("*.py")) + [
     ROOT / "assess/banks/strategies.py", ROOT / "assess/banks/validity.py",
-    ROOT / "assess/core/item_analysis.py", ROOT / "assess/services/exam_pages.py",
-    ROOT / "tests/exam_support.py"]
+    ROOT / "assess/services/exam_pages.py",
+    ROOT / "assess/services/instructions_page.py", ROOT / "tests/exam_support.py"] + sorted(
+    path for package in ("assess/core/item_analysis", "assess/services/analysis",
+                         "assess/importers/qti")
+    for path in (ROOT / package).glob("*.py"))
 # Literals that equal a type name but mean something else.
 NOT_TYPES = {("rubric_levels.py", "rubric"),  # the rule about bank rubrics
-             ("explanations.py", "choice")}  # an English word in a stop list
+             ("explanations.py", "choice"),  # an English word in a stop list
+             ("report.py", "rubric")}  # item analysis: a bank rubric's criteria
 
 
 def literals(path: Path) -> list[tuple[int, str]]:

@@ -8,14 +8,20 @@ import sys
 from datetime import datetime, timezone
 
 import pytest
+from helpers import SHIPPED_BANKS
 
 from assess.banks.loader import load
 from assess.banks.validity import NotComputable, guess_lines, guess_sections, validity_report
 from assess.core import validity
 from assess.core.scoring import ItemScore, PartScore, TierRule, check_rule, score
-from assess.core.validity import (GUESS_WARNING, GuessItem, GuessSection, TierOdds, tier_odds,
-                                  worth_warning)
-from helpers import SHIPPED_BANKS
+from assess.core.validity import (
+    GUESS_WARNING,
+    GuessItem,
+    GuessSection,
+    TierOdds,
+    tier_odds,
+    worth_warning,
+)
 
 QUARTER = {0.0: 0.75, 1.0: 0.25}  # a 4-option multiple choice item worth 1 point
 

@@ -2,9 +2,9 @@
 import re
 
 import pytest
+from helpers import FIXED_NOW
 
 from assess import create_app
-from helpers import FIXED_NOW
 
 
 def test_register_then_see_the_catalogue(client, imported):
@@ -108,7 +108,7 @@ def test_csrf_is_enforced(tmp_path):
 
 
 def test_role_required(app, login):
-    from assess.auth import role_required
+    from assess.web.auth import role_required
 
     @app.get("/lead-only")
     @role_required("lead")

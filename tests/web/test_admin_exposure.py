@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 
-from assess.services.attempts import start_attempt
 from helpers import FIXED_NOW
+
+from assess.services.attempts import start_attempt
 
 PASSWORD = "correct horse battery"
 

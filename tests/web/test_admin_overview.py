@@ -9,7 +9,6 @@ import re
 from datetime import timedelta
 
 import pytest
-
 from grading_support import SCREENING, finished_attempts, grade_all
 from helpers import FIXED_NOW
 

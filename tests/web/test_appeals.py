@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
-
 from grading_support import bottom_levels, finished_attempts
 from helpers import FIXED_NOW
+from sqlalchemy import select
+
+from assess.settings import reconfigure
 
 PASSWORD = "correct horse battery"
 
@@ -19,8 +20,9 @@ def _sign_in(client, email):
 
 
 def _grade_all(app, grader_id):
-    from assess.services import grading
     from grading_support import top_levels
+
+    from assess.services import grading
     with app.app_context():
         task_id = grading.claim_next(grader_id, FIXED_NOW)
         while task_id is not None:
@@ -31,7 +33,7 @@ def _grade_all(app, grader_id):
 def test_an_appeal_from_filing_to_decision(app, client, make_user, imported):
     from assess.extensions import db
     from assess.models import Attempt, GradingTask, ScoreEvent
-    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    reconfigure(app, GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
     (applicant,) = finished_attempts(app, make_user, 1)
     grader = make_user("grader@example.org", "lead")  # graded it, so may not decide it
     make_user("other.lead@example.org", "lead")
@@ -108,7 +110,7 @@ def _appealed(app, client, make_user, *, applicant_role="applicant"):
     filed through the results page. Returns (appeal id, task id)."""
     from assess.extensions import db
     from assess.models import Appeal, Attempt, GradingTask
-    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    reconfigure(app, GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
     applicant = make_user("applicant0@example.org", applicant_role)
     finished_attempts(app, lambda email, *a: applicant, 1)
     _grade_all(app, make_user("grader@example.org", "lead"))

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
-
 from exam_support import set_clock
 from grading_support import finished_attempts, top_levels
 from helpers import FIXED_NOW
+from sqlalchemy import select
+
+from assess.settings import reconfigure
 
 PASSWORD = "correct horse battery"
 EXPERT_EMAIL = "applicant0@example.org"  # every written answer graded top: Expert
@@ -38,7 +39,7 @@ def issued(app, make_user, imported) -> Issued:
     from assess.extensions import db
     from assess.models import Attempt, Certificate, GradingTask, Response
     from assess.services import grading
-    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    reconfigure(app, GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
     expert, specialist = finished_attempts(app, make_user, 2)
     grader = make_user("grader@example.org", "grader")
     make_user("admin@example.org", "admin")

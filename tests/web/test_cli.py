@@ -1,11 +1,11 @@
 """The flask commands: banks validate/import, users, demo, and the migrations."""
 import shutil
 
+from helpers import BANKS
 from sqlalchemy import func, select
 
 from assess.extensions import db
 from assess.models import ItemVersion, User
-from helpers import BANKS
 
 
 def test_validate_passes_on_the_shipped_banks(runner):

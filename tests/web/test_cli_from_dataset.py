@@ -7,9 +7,9 @@ import json
 
 import pytest
 import yaml
+from helpers import FIXED_NOW, SHARED_DATA
 
 from assess import create_app
-from helpers import FIXED_NOW, SHARED_DATA
 
 NATURAL = SHARED_DATA / "llmbar" / "llmbar_natural.json"
 HH = SHARED_DATA / "hh-rlhf" / "harmless-base-test.jsonl.gz"

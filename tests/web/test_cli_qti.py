@@ -1,9 +1,9 @@
 """`flask --app assess banks to-qti BANK_FILE --out DIR [--item ID …]`."""
 import yaml
 from defusedxml import ElementTree as SafeET
+from helpers import BANKS
 
 from assess.importers import qti
-from helpers import BANKS
 
 STARTER = BANKS / "starter.yaml"
 

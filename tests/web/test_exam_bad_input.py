@@ -4,9 +4,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
-
 from exam_support import gold_answer
+from sqlalchemy import func, select
 
 SCREENING = "general-screening"
 

@@ -5,11 +5,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
-
-from assess import items as item_types
 from exam_support import gold_answer, later, set_clock
 from helpers import FIXED_NOW
+from sqlalchemy import select
+
+from assess import items as item_types
 
 SCREENING = "general-screening"
 
@@ -354,8 +354,9 @@ def test_checking_is_refused_in_a_timed_attempt(app, applicant):
 
 
 def test_every_item_type_works_as_a_plain_form_without_javascript(app, applicant):
-    from assess import items as item_types
     from exam_support import form_fields
+
+    from assess import items as item_types
     attempt_id = start(applicant)
     rows = responses_of(app, attempt_id)
     for position, content, *_ in rows:

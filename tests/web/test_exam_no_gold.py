@@ -10,11 +10,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
-
 from exam_support import form_fields, gold_answer, gold_texts, set_clock
 from grading_support import top_levels
 from helpers import BANKS, FIXED_NOW
+from sqlalchemy import select
+
+from assess.settings import reconfigure
 
 SCREENING = "general-screening"
 PASSWORD = "correct horse battery"
@@ -195,7 +196,7 @@ def _everything_the_applicant_reaches(app, client, attempt_id):
 
 @pytest.fixture
 def people(app, make_user, imported):
-    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    reconfigure(app, GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
     return (make_user("applicant@example.org"),
             (make_user("grader@example.org", "grader"), make_user("grader2@example.org", "grader")),
             make_user("lead@example.org", "lead"))

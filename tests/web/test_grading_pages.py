@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import func, select
-
 from grading_support import finished_attempts, top_levels
 from helpers import FIXED_NOW
+from sqlalchemy import func, select
+
+from assess.settings import reconfigure
 
 
 def _claim(client) -> int:
@@ -123,7 +124,7 @@ def test_skip_hands_over_another_task(app, login, make_user, imported):
 
 def test_a_refused_skip_does_not_hide_the_task_from_the_grader(app, login, make_user,
                                                                imported):
-    app.config.update(GRADING_CALIBRATION_RATE=0.0)
+    reconfigure(app, GRADING_CALIBRATION_RATE=0.0)
     finished_attempts(app, make_user, 1)
     holder = app.test_client()
     make_user("holder@example.org", "grader")

@@ -10,7 +10,6 @@ import statistics
 
 import pytest
 import yaml
-
 from grading_support import SCREENING, finished_attempts, grade_all
 from helpers import BANKS, FIXED_NOW
 

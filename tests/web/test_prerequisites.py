@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 import yaml
-
 from helpers import BANKS, FIXED_NOW
 
 SCREENING_TITLE = "General AI answer review screening"

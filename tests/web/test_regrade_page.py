@@ -4,10 +4,13 @@ from __future__ import annotations
 from grading_support import corrected_banks, finished_attempts
 from helpers import FIXED_NOW
 
+from assess.settings import reconfigure
+
 PASSWORD = "correct horse battery"
 
 
 def test_dry_run_then_apply(app, client, make_user, imported, tmp_path):
+    from grading_support import top_levels
     from sqlalchemy import select
 
     from assess.extensions import db
@@ -15,8 +18,7 @@ def test_dry_run_then_apply(app, client, make_user, imported, tmp_path):
     from assess.models import Attempt, ScoreEvent
     from assess.services import grading
     from assess.services.banks import import_paths
-    from grading_support import top_levels
-    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    reconfigure(app, GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
     (applicant,) = finished_attempts(app, make_user, 1)
     grader = make_user("grader@example.org", "grader")
     make_user("admin@example.org", "admin")

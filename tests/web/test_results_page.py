@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
-
 from exam_support import gold_answer
 from helpers import FIXED_NOW
+from sqlalchemy import select
+
+from assess.settings import reconfigure
 
 PASSWORD = "correct horse battery"
 SCREENING = "general-screening"
@@ -43,8 +44,9 @@ def submitted(app, user_id, *, slug=SCREENING, leave_empty=0, seed=7) -> tuple[i
 
 def grade_everything(app, graders, *, levels=None):
     """Every grader in turn takes tasks until the queue is empty for all of them."""
-    from assess.services import grading
     from grading_support import top_levels
+
+    from assess.services import grading
     progress = True
     while progress:
         progress = False
@@ -59,7 +61,7 @@ def grade_everything(app, graders, *, levels=None):
 
 @pytest.fixture
 def quiet_queue(app):
-    app.config.update(GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
+    reconfigure(app, GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
 
 
 def test_practice_results_say_written_answers_are_not_graded_and_show_the_model_answers(
@@ -148,10 +150,11 @@ def test_a_refused_appeal_keeps_the_chosen_answer(app, client, make_user, import
 
 def test_the_fact_check_score_shows_the_labels_and_the_corrections_apart(
         app, client, make_user, imported, quiet_queue):
+    from grading_support import bottom_levels
+
     from assess.extensions import db
     from assess.models import Attempt
     from assess.services.exam_pages import results_page
-    from grading_support import bottom_levels
     user_id = make_user("checker@example.org")
     attempt_id, _ = submitted(app, user_id)
     grade_everything(app, [make_user("g1@example.org", "grader"),
@@ -210,10 +213,11 @@ def test_results_show_every_percentage_floored_to_one_decimal(app, client, make_
 def test_one_score_shows_the_same_everywhere(app, client, make_user, imported, quiet_queue):
     """The results page, the certificate page, My certificates, the signed credential and the
     verifier all state the overall score by the one rule (scoring.percent)."""
+    from grading_support import top_levels
+
     from assess.core.scoring import percent, percent_number
     from assess.extensions import db
     from assess.models import Attempt, Certificate
-    from grading_support import top_levels
 
     def some_marks(app, task_id):
         levels = top_levels(app, task_id)

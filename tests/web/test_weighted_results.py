@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 import yaml
-
 from exam_support import gold_answer
 from grading_support import SCREENING, bottom_levels, grade_all
 from helpers import BANKS, FIXED_NOW

@@ -103,18 +103,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from .balance import (LENGTH_TIE, MAX_STRENGTH_SHARE, MIN_LENGTH_ITEMS, _choice_length,
-                      _gold_balance, _length_bias, _strength_balance, length_bases)
-from .blueprints import (BLUEPRINT_SHORTCUT_MARGIN, BlueprintShortcuts, TypeShortcut,
-                         _blueprint_findings, blueprint_shortcuts, shortcut_lines)
-from .common import (ALPHA, MIN_ITEMS, BankContent, Finding, _Context, binomial_pmf,
-                     binomial_two_sided)
-from .constant_answers import (LABELS_MAX_EMPTY_SHARE, MIN_SHORTCUT_ITEMS, SHORTCUT_MARGIN,
-                               _constant_answers)
-from .duplicates import (DUPLICATE_JACCARD, SHINGLE_WORDS, _duplicates, item_text, normalise,
-                         shingles)
-from .explanations import (MIN_EXPLANATION_CHARS, _explanations, display_references, real_text,
-                           shuffled)
+from .balance import (
+    LENGTH_TIE,
+    MAX_STRENGTH_SHARE,
+    MIN_LENGTH_ITEMS,
+    _choice_length,
+    _gold_balance,
+    _length_bias,
+    _strength_balance,
+    length_bases,
+)
+from .blueprints import (
+    BLUEPRINT_SHORTCUT_MARGIN,
+    BlueprintShortcuts,
+    TypeShortcut,
+    _blueprint_findings,
+    blueprint_shortcuts,
+    shortcut_lines,
+)
+from .common import (
+    ALPHA,
+    MIN_ITEMS,
+    BankContent,
+    Finding,
+    _Context,
+    binomial_pmf,
+    binomial_two_sided,
+)
+from .constant_answers import (
+    LABELS_MAX_EMPTY_SHARE,
+    MIN_SHORTCUT_ITEMS,
+    SHORTCUT_MARGIN,
+    _constant_answers,
+)
+from .duplicates import (
+    DUPLICATE_JACCARD,
+    SHINGLE_WORDS,
+    _duplicates,
+    item_text,
+    normalise,
+    shingles,
+)
+from .explanations import (
+    MIN_EXPLANATION_CHARS,
+    _explanations,
+    display_references,
+    real_text,
+    shuffled,
+)
 from .ordering import _unshuffled_choices, order_key, ordered
 from .rubric_levels import MIN_RUBRIC_LEVELS, _rubrics
 

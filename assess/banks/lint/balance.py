@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import items as item_types
-from .common import (ALPHA, MIN_ITEMS, BankContent, _Context, _test, binomial_two_sided,
-                     by_type)
+from .common import ALPHA, MIN_ITEMS, BankContent, _Context, _test, binomial_two_sided, by_type
 
 LENGTH_TIE = 0.10
 MAX_STRENGTH_SHARE = 0.6

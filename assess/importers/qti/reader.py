@@ -1,23 +1,12 @@
 """QTI 3.0 assessment items → bank items (``read``).
 
-Mappings (reading):
-
-- ``qti-choice-interaction``, one answer → ``choice``; several (``max-choices`` other than 1,
-  or ``cardinality="multiple"``) → ``choice`` with ``multiple: true``. The gold is the
-  ``qti-correct-response``. When the source scored differently from assess (a
-  ``qti-mapping`` with other weights, or all-or-nothing ``match_correct``), the explanation
-  says so.
-- ``qti-order-interaction`` → ``ranking``; the gold order is the correct response. Tied
-  positions are read back from a response processing that accepts every order of a tie
-  group (what ``write`` emits).
-- ``qti-hottext-interaction`` → ``choice``: the passage goes into the prompt with the
-  selectable spans in bold, and the spans become the options (kept in text order). This is
-  what the candidate does in QTI (pick the marked span(s)), graded the same way. A
-  ``factcheck`` would invent a truth label for every span the source never gave.
-- ``qti-extended-text-interaction`` → ``rewrite`` only when the item body marks the text to
-  rewrite (``class="assess-response"``, as ``write`` emits). A plain open question is
-  skipped: it is graded by people against a key assess does not have, and there is no
-  text to rewrite.
+Each item type that QTI can carry names the interactions it reads and reads them (its ``qti``
+mapping, ``items.qti.QtiMapping``; ``interactions`` hands it the interaction): a choice
+interaction or hottext as ``choice``, an order interaction as ``ranking``, an extended text
+marked by ``write`` as ``rewrite``, as those types' mappings describe. This module reads the
+documents, keeps the items that have exactly one such interaction, and writes what every
+item has: id, title, skills and tags, and the explanation (the source's feedback, what is
+correct, and what was not kept).
 
 Every other interaction, an item with no or several interactions, malformed XML and XML
 that is not a QTI 3.0 item are skipped with a counted reason. A path holding no QTI 3.0
@@ -27,37 +16,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 
-from ..base import NotThisFormat, criterion, finish, too_long
+from ...items import get as item_type
+from ..base import NotThisFormat, finish, too_long
 from . import interactions
 from .common import NS, QtiImportResult, local_name, namespace_of, parse_xml, qname
 from .markup import HtmlToMarkdown
 from .sources import EXPECTED, Document, documents
-
-REWRITE_RUBRIC: dict[str, Any] = {
-    "id": "rewrite",
-    "title": "Rewrite of a weak response",
-    "description": "Score the rewrite as if it were going to be sent to the user, with the "
-                   "original shown alongside. The reference rewrite, when there is one, is "
-                   "one good answer, not the only one.",
-    "criteria": [
-        criterion("fixes_errors", "Fixes the errors",
-                  ("Not fixed", "Keeps the main error(s) of the original, or introduces a new "
-                                "significant error."),
-                  ("Partly fixed", "Fixes some errors, but at least one significant error "
-                                   "remains."),
-                  ("Fixed", "Accurate; nothing misleading remains.")),
-        criterion("follows_instruction", "Follows the instruction",
-                  ("Ignored", "Ignores the key constraint(s) of the request or the guidance."),
-                  ("Partly", "Follows most constraints; one is missed."),
-                  ("Followed", "Meets every explicit constraint of the request and the "
-                               "guidance.")),
-    ],
-}
 
 
 def read(path: str | Path, *, sample: int | None = None, seed: int = 0,
@@ -143,10 +111,11 @@ def _document_item(root: Element, doc: Document, result: QtiImportResult, id_pre
 
 
 def _describe(result: QtiImportResult, path: Path, units: list[list[dict]]) -> None:
-    """The rewrite rubric when a rewrite was imported, and the bank's title and description
-    (which lists what was left out while importing)."""
-    if any(i["type"] == "rewrite" for unit in units for i in unit):
-        result.rubrics.append(REWRITE_RUBRIC)
+    """The bank rubrics the imported items' types need (``QtiMapping.rubrics``), and the
+    bank's title and description (which lists what was left out while importing)."""
+    for rubric in (r for unit in units for i in unit for r in item_type(i["type"]).qti.rubrics):
+        if all(r["id"] != rubric["id"] for r in result.rubrics):
+            result.rubrics.append(rubric)
     result.title = "Imported QTI 3.0 items"
     result.description = (
         f"Imported from QTI 3.0 assessment items ({path.name}). Check the source's licence "
@@ -168,9 +137,10 @@ def _item(root: Element, doc: Document, result: QtiImportResult, id_prefix: str,
         return None
     title = (root.get("title") or identifier).strip()[:200] or identifier
     feedback = _feedback(root, result, doc.name)
-    entry = interactions.entry(root, body, interaction, result, doc.name)
-    if entry is None:
+    found = interactions.entry(root, body, interaction, result, doc.name)
+    if found is None:
         return None
+    kind, entry = found
     texts = [("prompt", entry["prompt"]), ("response", entry.get("response", ""))]
     texts += [("option", o["text"]) for o in entry.get("options") or entry.get("responses") or []]
     if any(too_long(result, **{what: text}) for what, text in texts):
@@ -180,8 +150,7 @@ def _item(root: Element, doc: Document, result: QtiImportResult, id_prefix: str,
     explanation = _explanation(feedback, f"From the QTI 3.0 item “{identifier}” ({title}). {key}",
                                notes)
     item_id = _item_id(identifier, doc.stem, id_prefix, used_ids)
-    skills = ["rewriting"] if entry["type"] == "rewrite" else ["judgment"]
-    return {"id": item_id, "type": entry.pop("type"), "title": title, "skills": skills,
+    return {"id": item_id, "type": kind.name, "title": title, "skills": list(kind.qti.skills),
             "tags": ["qti", doc.stem], **entry, "explanation": explanation}
 
 
@@ -194,9 +163,9 @@ def _interaction(body: Element, result: QtiImportResult) -> Element | None:
     if len(found) > 1:
         result.skip("more than one interaction (an assess item has one)")
         return None
-    kind = local_name(found[0].tag)
-    if kind not in interactions.SUPPORTED:
-        result.skip(f"unsupported interaction: {kind}")
+    tag = local_name(found[0].tag)
+    if interactions.reader_of(tag) is None:
+        result.skip(f"unsupported interaction: {tag}")
         return None
     return found[0]
 

@@ -1,15 +1,13 @@
 """Bank items → QTI 3.0 assessment items (``write``).
 
-A ``choice`` becomes a ``qti-choice-interaction`` (a multi-select gets a ``qti-mapping`` of +1
-per right and −1 per wrong option, which is assess's scoring), a ``ranking`` a
-``qti-order-interaction`` (ties: a response processing that accepts every order of a tie
-group), a ``rewrite`` a ``qti-extended-text-interaction`` whose body marks the prompt, the text
-to rewrite and the guidance with ``assess-*`` classes so that ``read`` can bring it back. The
-explanation is modal feedback. Every document is parsed back before it is returned.
+Each item type that QTI can carry says how (its ``qti`` mapping, ``items.qti.QtiMapping``):
+the response and outcome declarations, item body and response processing it writes, with the
+helpers here (``XML``). What every item shares is written here: the ``qti-assessment-item``
+around it and the explanation as modal feedback. Every document is parsed back before it is
+returned.
 """
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any, Mapping
 from xml.etree.ElementTree import ParseError
@@ -17,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import DefusedXmlException
 
+from ...items import ItemType, UnknownItemType, all_types, get
 from .common import NS, parse_xml
 from .markup import to_html, to_inline_html
 
@@ -26,8 +25,11 @@ TEMPLATES = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/"
 MATCH_CORRECT = TEMPLATES + "match_correct.xml"
 MAP_RESPONSE = TEMPLATES + "map_response.xml"
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")  # an NCName without colons
-REWRITE_INSTRUCTION = "Rewrite the response above."
-EXPORTED = ("choice", "ranking", "rewrite")
+
+
+def exported() -> tuple[str, ...]:
+    """The item types written as QTI 3.0: those with a ``qti`` mapping, in registry order."""
+    return tuple(name for name, kind in all_types().items() if kind.qti is not None)
 
 
 class Export(dict):
@@ -40,7 +42,7 @@ class Export(dict):
 
 
 def write(bank_content: Mapping, items: list[str] | None = None) -> Export:
-    """QTI 3.0 assessment items for the bank's choice, ranking and rewrite items (all of them,
+    """QTI 3.0 assessment items for the bank's items of the ``exported`` types (all of them,
     or those named in ``items``): file name → XML text. ``Export.skipped`` says which items
     were not exported and why, ``Export.notes`` which fields QTI does not carry."""
     out = Export()
@@ -51,16 +53,16 @@ def write(bank_content: Mapping, items: list[str] | None = None) -> Export:
         if entry is None:
             out.skipped[str(item_id)] = "no item with this id in the bank"
             continue
-        refusal = _refusal(entry)
-        if refusal:
+        kind, refusal = _exportable(entry)
+        if kind is None:
             out.skipped[item_id] = refusal
             continue
         identifier = item_id if IDENTIFIER.match(item_id) else f"item-{item_id}"
-        notes = _dropped(entry)
+        notes = _dropped(entry) + kind.qti.notes(entry)
         if identifier != item_id:
             notes.append(f"identifier {identifier!r} (QTI identifiers cannot start with a "
                          "digit)")
-        xml = _document(entry, identifier)
+        xml = _document(kind, entry, identifier)
         try:
             parse_xml(xml.encode("utf-8"))
         except (ParseError, DefusedXmlException) as exc:  # e.g. control characters
@@ -72,29 +74,27 @@ def write(bank_content: Mapping, items: list[str] | None = None) -> Export:
     return out
 
 
-def _refusal(entry: Mapping) -> str | None:
-    """Why the bank item cannot be exported (its type, an invalid item, an option id that is
-    not a QTI identifier), or None."""
-    from ... import items as item_types  # the item registry (pure)
-
-    kind = entry.get("type")
-    if kind not in EXPORTED:
-        return (f"{kind} items have no QTI 3.0 equivalent here (only "
-                f"{', '.join(EXPORTED)} are exported)")
+def _exportable(entry: Mapping) -> tuple[ItemType | None, str]:
+    """The bank item's type when the item can be exported, else None and why not (its type,
+    an invalid item, an option id that is not a QTI identifier)."""
+    name = entry.get("type")
     try:
-        problems = item_types.get(kind).validate(entry)
-    except item_types.UnknownItemType as exc:  # pragma: no cover - kind is known
-        problems = [exc]
+        kind = get(name)
+    except UnknownItemType:
+        kind = None
+    if kind is None or kind.qti is None:
+        return None, (f"{name} items have no QTI 3.0 equivalent here (only "
+                      f"{', '.join(exported())} are exported)")
+    problems = kind.validate(entry)
     if problems:
         first = problems[0]
-        return f"not a valid {kind} item: " + (
-            f"{first.path}: {first.message}" if hasattr(first, "path") else str(first))
+        return None, f"not a valid {name} item: {first.path}: {first.message}"
     ids = [o["id"] for o in entry.get("options") or entry.get("responses") or []]
     bad = [i for i in ids if not IDENTIFIER.match(str(i))]
     if bad:
-        return (f"option or response id {bad[0]!r} is not a valid QTI identifier (a letter or "
-                "_ first, then letters, digits, _ . -)")
-    return None
+        return None, (f"option or response id {bad[0]!r} is not a valid QTI identifier (a "
+                      "letter or _ first, then letters, digits, _ . -)")
+    return kind, ""
 
 
 def _dropped(entry: Mapping) -> list[str]:
@@ -106,10 +106,6 @@ def _dropped(entry: Mapping) -> list[str]:
         notes.append(f"{', '.join(metadata)} left out (no QTI metadata is written)")
     if entry.get("points", 1) != 1:
         notes.append(f"points ({entry['points']}) left out: QTI SCORE is out of 1 here")
-    if entry.get("type") == "rewrite":
-        limits = [key for key in ("min_chars", "max_chars") if key in entry]
-        if limits:
-            notes.append(f"{' and '.join(limits)} left out (the defaults apply on re-import)")
     return notes
 
 
@@ -123,8 +119,7 @@ def _value(value: str, base_type: str | None = None) -> str:
     return f"<{tag}{attr}>{escape(value)}</{tag}>"
 
 
-def _document(entry: Mapping, identifier: str) -> str:
-    kind = entry["type"]
+def _document(kind: ItemType, entry: Mapping, identifier: str) -> str:
     title = entry.get("title") or entry["id"]
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -134,12 +129,7 @@ def _document(entry: Mapping, identifier: str) -> str:
         f'    identifier={_attr(identifier)} title={_attr(title)} adaptive="false" '
         'time-dependent="false">',
     ]
-    if kind == "choice":
-        lines += _choice_parts(entry)
-    elif kind == "ranking":
-        lines += _ranking_parts(entry)
-    else:
-        lines += _rewrite_parts(entry)
+    lines += kind.qti.write(entry, XML)
     lines += [
         '  <qti-modal-feedback outcome-identifier="FEEDBACK" identifier="EXPLANATION" '
         'show-hide="hide">',
@@ -179,87 +169,15 @@ def _choices(entries: list[Mapping]) -> list[str]:
             "</qti-simple-choice>" for o in entries]
 
 
-def _choice_parts(entry: Mapping) -> list[str]:
-    gold = [entry["gold"]] if isinstance(entry["gold"], str) else list(entry["gold"])
-    multiple = bool(entry.get("multiple", False))
-    ids = [o["id"] for o in entry["options"]]
-    lines = [f'  <qti-response-declaration identifier="RESPONSE" '
-             f'cardinality="{"multiple" if multiple else "single"}" base-type="identifier">']
-    lines += _correct(gold)
-    if multiple:  # assess: max(0, (right − wrong) / |gold|) = this mapping ÷ upper-bound
-        lines.append(f'    <qti-mapping lower-bound="0" upper-bound="{len(gold)}" '
-                     'default-value="0">')
-        lines += [f'      <qti-map-entry map-key={_attr(i)} '
-                  f'mapped-value="{1 if i in gold else -1}"/>' for i in ids]
-        lines.append("    </qti-mapping>")
-    lines.append("  </qti-response-declaration>")
-    lines += _outcomes()
-    shuffle = "true" if entry.get("shuffle", True) else "false"
-    lines += ["  <qti-item-body>", to_html(entry["prompt"]),
-              f'    <qti-choice-interaction response-identifier="RESPONSE" shuffle="{shuffle}" '
-              f'max-choices="{0 if multiple else 1}">']
-    lines += _choices(entry["options"])
-    lines += ["    </qti-choice-interaction>", "  </qti-item-body>",
-              f'  <qti-response-processing template="'
-              f'{MAP_RESPONSE if multiple else MATCH_CORRECT}"/>']
-    return lines
+class XML:
+    """The helpers an item type's ``QtiMapping.write`` writes with (``items.qti.QtiWriting``)."""
 
-
-def _ranking_parts(entry: Mapping) -> list[str]:
-    groups = [g if isinstance(g, list) else [g] for g in entry["gold"]["order"]]
-    flat = [i for g in groups for i in g]
-    lines = ['  <qti-response-declaration identifier="RESPONSE" cardinality="ordered" '
-             'base-type="identifier">']
-    lines += _correct(flat)
-    lines.append("  </qti-response-declaration>")
-    lines += _outcomes()
-    lines += ["  <qti-item-body>", to_html(entry["prompt"]),
-              '    <qti-order-interaction response-identifier="RESPONSE" shuffle="true">']
-    lines += _choices(entry["responses"])
-    lines += ["    </qti-order-interaction>", "  </qti-item-body>"]
-    if all(len(g) == 1 for g in groups):
-        lines.append(f'  <qti-response-processing template="{MATCH_CORRECT}"/>')
-        return lines
-    # Ties: full credit for any order of each tie group (assess also gives partial credit,
-    # which QTI's standard templates cannot express).
-    orders = [[i for g in p for i in g]
-              for p in itertools.product(*(itertools.permutations(g) for g in groups))]
-    lines += ["  <qti-response-processing>", "    <qti-response-condition>",
-              "      <qti-response-if>", "        <qti-or>"]
-    for order in orders:
-        lines += ['          <qti-match>', '            <qti-variable identifier="RESPONSE"/>',
-                  "            <qti-ordered>"]
-        lines += [f"              {_value(i, 'identifier')}" for i in order]
-        lines += ["            </qti-ordered>", "          </qti-match>"]
-    lines += ["        </qti-or>",
-              '        <qti-set-outcome-value identifier="SCORE">',
-              f"          {_value('1', 'float')}",
-              "        </qti-set-outcome-value>",
-              "      </qti-response-if>", "      <qti-response-else>",
-              '        <qti-set-outcome-value identifier="SCORE">',
-              f"          {_value('0', 'float')}",
-              "        </qti-set-outcome-value>",
-              "      </qti-response-else>", "    </qti-response-condition>",
-              "  </qti-response-processing>"]
-    return lines
-
-
-def _rewrite_parts(entry: Mapping) -> list[str]:
-    lines = ['  <qti-response-declaration identifier="RESPONSE" cardinality="single" '
-             'base-type="string"/>']
-    lines += _outcomes(human=True)
-    lines += ["  <qti-item-body>",
-              '    <div class="assess-prompt">', to_html(entry["prompt"]), "    </div>",
-              '    <blockquote class="assess-response">', to_html(entry["response"]),
-              "    </blockquote>"]
-    if entry.get("guidance"):
-        lines += ['    <div class="assess-guidance">', to_html(entry["guidance"]), "    </div>"]
-    lines += ['    <qti-extended-text-interaction response-identifier="RESPONSE">',
-              f"      <qti-prompt>{escape(REWRITE_INSTRUCTION)}</qti-prompt>",
-              "    </qti-extended-text-interaction>"]
-    if entry.get("reference"):
-        lines += ['    <qti-rubric-block use="scoring" view="scorer">',
-                  "      <qti-content-body>", to_html(entry["reference"]),
-                  "      </qti-content-body>", "    </qti-rubric-block>"]
-    lines.append("  </qti-item-body>")
-    return lines
+    match_correct, map_response = MATCH_CORRECT, MAP_RESPONSE
+    html = staticmethod(to_html)
+    inline_html = staticmethod(to_inline_html)
+    attr = staticmethod(_attr)
+    text = staticmethod(escape)
+    value = staticmethod(_value)
+    correct = staticmethod(_correct)
+    choices = staticmethod(_choices)
+    outcomes = staticmethod(_outcomes)

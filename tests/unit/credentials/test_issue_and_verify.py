@@ -7,9 +7,9 @@ import json
 from datetime import timedelta
 
 import pytest
+from credential_support import ISSUER_ID, NOW, Issued
 
 from assess.credentials import credential, issuer, jose
-from credential_support import ISSUER_ID, NOW, Issued
 
 
 @pytest.fixture

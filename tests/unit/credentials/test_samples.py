@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import FIXED_NOW, SHARED_DATA
 
 from assess.credentials import documents, verify
-from helpers import FIXED_NOW, SHARED_DATA
 
 SAMPLES = SHARED_DATA / "openbadges3" / "validator-samples"
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(),

@@ -12,7 +12,6 @@ import copy
 import json
 
 import pytest
-
 from credential_support import Issued
 from helpers import SHARED_DATA
 

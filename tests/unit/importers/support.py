@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import SHARED_DATA
 
 from assess.banks import loader
 from assess.importers.writer import bank_yaml
-from helpers import SHARED_DATA
 
 FILES = {
     "llmbar": SHARED_DATA / "llmbar" / "llmbar_natural.json",

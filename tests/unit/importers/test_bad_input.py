@@ -6,11 +6,10 @@ import gzip
 import json
 
 import pytest
-
-from assess.importers import (halueval, hh_rlhf, llmbar, moderation, mtbench, topicalchat,
-                              truthfulqa)
-from assess.importers.base import NotThisFormat
 from unit.importers.support import validate
+
+from assess.importers import halueval, hh_rlhf, llmbar, moderation, mtbench, topicalchat, truthfulqa
+from assess.importers.base import NotThisFormat
 
 LONG = "x" * 20_001
 GOOD_PAIR = {"input": "Say hi.", "output_1": "Hi!", "output_2": "Goodbye.", "label": 1}

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
-from assess.importers import (halueval, hh_rlhf, llmbar, moderation, mtbench, topicalchat,
-                              truthfulqa)
-from assess.importers.registry import FORMATS, OFFENSIVE
 from unit.importers.support import by_id, dataset, option, response, validate
+
+from assess.importers import halueval, hh_rlhf, llmbar, moderation, mtbench, topicalchat, truthfulqa
+from assess.importers.registry import FORMATS, OFFENSIVE
 
 
 def test_registry_lists_every_format_with_the_shared_signature():

@@ -11,10 +11,11 @@ from collections import Counter
 import pytest
 import yaml
 from defusedxml import ElementTree as SafeET
+from helpers import BANKS, SHARED_DATA
 
 from assess.importers import qti
 from assess.importers.base import NotThisFormat
-from helpers import BANKS, SHARED_DATA
+from assess.items.rewrite import EXTENDED_TEXT_REASON, REWRITE_RUBRIC
 
 FEYST = SHARED_DATA / "qti3-feyst"
 NS = "{http://www.imsglobal.org/xsd/imsqtiasi_v3p0}"
@@ -130,9 +131,9 @@ def test_volgorde_order_interaction_becomes_a_ranking(feyst):
 def test_open_extended_text_is_skipped_with_its_reason(feyst):
     result = read(feyst / "open.xml")
     assert result.items == [] and result.total == 1
-    assert result.skipped == Counter({qti.EXTENDED_TEXT_REASON: 1})
-    assert qti.EXTENDED_TEXT_REASON == ("extended text has no assess equivalent: graded by "
-                                        "people without a text to rewrite")
+    assert result.skipped == Counter({EXTENDED_TEXT_REASON: 1})
+    assert EXTENDED_TEXT_REASON == ("extended text has no assess equivalent: graded by "
+                                    "people without a text to rewrite")
 
 
 def test_tekstselectie_hottext_becomes_a_choice_among_the_spans(feyst):
@@ -150,7 +151,7 @@ def test_the_folder_counts_and_validates_through_the_real_loader(feyst, tmp_path
 
     result = read(feyst, prefix="feyst")
     assert result.total == 5 and len(result.items) == 4
-    assert result.skipped == Counter({qti.EXTENDED_TEXT_REASON: 1})
+    assert result.skipped == Counter({EXTENDED_TEXT_REASON: 1})
     assert [i["id"] for i in result.items] == ["feyst-keuze", "feyst-meerkeuze",
                                                "feyst-tekstselectie", "feyst-volgorde"]
     assert all(len(i["explanation"]) >= 40 for i in result.items)
@@ -259,7 +260,7 @@ def test_an_extended_text_item_with_a_marked_text_is_read_as_a_rewrite(tmp_path)
     item = result.items[0]
     assert (item["type"], item["prompt"], item["response"]) == (
         "rewrite", "Explain dikes.", "Dikes are *walls*.")
-    assert result.rubrics == [qti.REWRITE_RUBRIC] and item["rubric"] == "rewrite"
+    assert result.rubrics == [REWRITE_RUBRIC] and item["rubric"] == "rewrite"
 
 
 # ---- exported files ------------------------------------------------------------------------

@@ -4,9 +4,9 @@ from math import isclose
 
 import pytest
 import yaml
+from helpers import SHIPPED_BANKS
 
 from assess.items import all_types, get
-from helpers import SHIPPED_BANKS
 
 STARTER = yaml.safe_load((SHIPPED_BANKS / "starter.yaml").read_text(encoding="utf-8"))["items"]
 ENTRIES = [kind.sample for kind in all_types().values()] + STARTER

@@ -71,7 +71,8 @@ def test_corrections_of_claims_labelled_false_are_human_parts(kind, entry):
                   context={"claim": "It was finished in 1899"})]
     # Only the claims that are in fact false count a correction, answered or not.
     false = [c for c, verdict in entry["gold"].items() if verdict == "false"]
-    assert false and [p.part for p in kind.scored_parts(entry)] == [f"correction:{c}" for c in false]
+    assert false
+    assert [p.part for p in kind.scored_parts(entry)] == [f"correction:{c}" for c in false]
     assert kind.rubric_refs(entry) == [("correction_rubric", "correction-basic")]
 
 

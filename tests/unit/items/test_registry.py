@@ -66,10 +66,8 @@ class Hotspot(ItemType):
 
     name = "hotspot"
     label = "Click the spot"
-    fields = frozenset({"prompt"})
-
-    def validate_fields(self, entry, check):
-        check.text(entry, "prompt")
+    schema = {"properties": {"prompt": {"type": "string", "pattern": r"\S"}},
+              "required": ["prompt"]}
 
 
 def plugin_module(*classes, name="assess_hotspot.types"):

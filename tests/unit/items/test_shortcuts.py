@@ -7,8 +7,13 @@ import pytest
 
 from assess.items import all_types, get
 from assess.items.base import display_orders
-from assess.items.shortcuts import (NotEnumerable, chance_credit, mean_shortcut_credit,
-                                    shortcut_answers, shortcut_credit)
+from assess.items.shortcuts import (
+    NotEnumerable,
+    chance_credit,
+    mean_shortcut_credit,
+    shortcut_answers,
+    shortcut_credit,
+)
 
 PAIRWISE = {"id": "p", "type": "pairwise", "explanation": "x", "prompt": "Which?",
             "responses": [{"id": "a", "text": "A short one."},

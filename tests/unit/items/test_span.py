@@ -14,7 +14,8 @@ import assess.items.span as span_module
 from assess.core.item_analysis import NO_ANSWER, Shown
 from assess.items import AnswerError, KeyPosition, LintFacts, get
 from assess.items.shortcuts import chance_credit, mean_shortcut_credit, shortcut_credit
-from assess.items.span import layout, score_spans, tokenize
+from assess.items.span import layout, score_spans
+from assess.items.span_text import tokenize
 from assess.rendering import render_fields
 
 # Tokens: The0 Eiffel1 Tower2 is3 in4 Paris5 | It6 was7 finished8 in9 1899(10) |

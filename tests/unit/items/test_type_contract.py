@@ -6,11 +6,11 @@ import dataclasses
 
 import pytest
 import yaml
+from helpers import SHIPPED_BANKS
 
 from assess.core import item_analysis as ia
 from assess.items import ItemType, LintFacts, all_types, get, names
 from assess.items.base import WRITING, written_text
-from helpers import SHIPPED_BANKS
 
 SHIPPED = [entry for path in sorted(SHIPPED_BANKS.rglob("*.yaml"))
            for data in [yaml.safe_load(path.read_text(encoding="utf-8"))]

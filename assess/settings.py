@@ -1,0 +1,73 @@
+"""What the use cases need from the configuration, typed and read once.
+
+``init_app`` builds a frozen ``Settings`` from the final ``app.config`` (after every config
+layer and the defaults ``create_app`` fills in); services call ``settings()`` and never look
+at Flask's config, app or logger themselves. This is the one place outside the web layer
+that reaches for ``current_app``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask, current_app
+
+EXTENSION = "assess.settings"
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_path: Path
+    question_bank_dirs: tuple[Path, ...]  # the first is where imported banks are written
+    public_url: str  # no trailing slash
+    issuer_name: str
+    signing_keys_dir: Path
+    jsonld_contexts: Path
+    grading_lease_minutes: float
+    grading_double_share: float
+    grading_adjudication_threshold: float
+    grading_calibration_rate: float
+    drift_min_marks: int
+    drift_confidence: float
+    password_min_length: int
+    guess_samples: int
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], instance_path: str | Path) -> Settings:
+        return cls(
+            instance_path=Path(instance_path),
+            question_bank_dirs=tuple(Path(folder) for folder in config["QUESTION_BANKS_DIRS"]),
+            public_url=str(config["PUBLIC_URL"]),
+            issuer_name=str(config["ISSUER_NAME"]),
+            signing_keys_dir=Path(config["SIGNING_KEYS_DIR"]),
+            jsonld_contexts=Path(config["JSONLD_CONTEXTS"]),
+            grading_lease_minutes=float(config["GRADING_LEASE_MINUTES"]),
+            grading_double_share=float(config["GRADING_DOUBLE_SHARE"]),
+            grading_adjudication_threshold=float(config["GRADING_ADJUDICATION_THRESHOLD"]),
+            grading_calibration_rate=float(config["GRADING_CALIBRATION_RATE"]),
+            drift_min_marks=int(config["GRADING_DRIFT_MIN_MARKS"]),
+            drift_confidence=float(config["GRADING_DRIFT_CONFIDENCE"]),
+            password_min_length=int(config["PASSWORD_MIN_LENGTH"]),
+            guess_samples=int(config["GUESS_SAMPLES"]),
+        )
+
+
+def init_app(app: Flask) -> None:
+    """Build the settings from the app's final config (call again after changing it)."""
+    app.extensions[EXTENSION] = Settings.from_config(app.config, app.instance_path)
+
+
+def reconfigure(app: Flask, **values: Any) -> None:
+    """Change config after start-up (tests do) and rebuild the settings from it: writing
+    ``app.config`` alone would not reach the services, which read the settings."""
+    app.config.update(values)
+    init_app(app)
+
+
+def settings() -> Settings:
+    """The running app's settings."""
+    try:
+        return current_app.extensions[EXTENSION]
+    except KeyError:
+        raise RuntimeError("assess.settings.init_app(app) was not called for this app") from None
