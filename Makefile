@@ -70,11 +70,17 @@ demo: migrate
 
 # `make run HOST=0.0.0.0 PORT=5101`. The app hears HOST and PORT too (ASSESS_HOST, ASSESS_PORT):
 # unless PUBLIC_URL is set, certificate ids and share links are built on http://HOST:PORT.
+# A job worker runs beside the development server (certificates, the minute's sweep). Ctrl-C
+# reaches both; the worker is sent TERM as well when the server stops, since a background
+# process ignores Ctrl-C until the worker has started (TERM after Ctrl-C is harmless).
 run: export ASSESS_HOST := $(HOST)
 run: export ASSESS_PORT := $(PORT)
 run: banks demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with a job worker beside it (Ctrl-C stops both)"
+	@$(FLASK) jobs worker --workers 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker; exit 130' INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT); \
+	kill $$worker 2>/dev/null; wait $$worker
 
 # The gates that keep the house in shape: ruff (pyflakes, pycodestyle, import order) on
 # everything, mypy on the pure packages (assess/core, assess/items).

@@ -32,4 +32,24 @@ PORT = 5000
 ISSUER_NAME = "assess"
 SIGNING_KEYS_DIR = None  # default: <instance>/keys (created by `flask --app assess keys generate`)
 JSONLD_CONTEXTS = None  # default: <project>/contexts/build/contexts.json (`make contexts`)
+# Issuer ids (besides this server's own) whose credentials /verify and /api/verify call
+# verified; any other issuer, however intact its signature, is unknown_issuer.
+TRUSTED_ISSUERS: list[str] = []
 GUESS_SAMPLES = 200_000  # Monte Carlo samples for a blueprint's random-guess odds
+# Background jobs (assess/jobs, run by `flask --app assess jobs worker`). They wait in
+# JOBS_DATABASE, a SQLite file (no server to run), unless REDIS_URL (ASSESS_REDIS_URL) names a
+# Redis server, which the workers of several machines can share. JOBS_IMMEDIATE runs each job
+# at once in the process that enqueues it (no worker, no periodic sweep): the tests do.
+REDIS_URL = None
+JOBS_DATABASE = None  # default: <instance>/jobs.sqlite3
+JOBS_IMMEDIATE = False
+JOBS_WORKERS = 2  # threads of one worker process (`jobs worker --workers N`)
+# A worker that has not said it is alive for this long is taken for dead, and the jobs it was
+# running are queued again (assess/jobs/redelivery.py).
+JOBS_LEASE_SECONDS = 60
+# The platforms' API (/api/v1): requests per API key (by its public prefix; by address for a
+# request without a well-formed key), counted in RATELIMIT_STORAGE_URI: "memory://" counts
+# in each process, "redis://host:6379" across every process and machine. The environment's
+# RATELIMIT_STORAGE_URI (or ASSESS_RATELIMIT_STORAGE_URI) sets it too.
+API_RATE_LIMIT = "600 per minute"
+RATELIMIT_STORAGE_URI = None  # default: memory://

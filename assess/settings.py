@@ -24,6 +24,7 @@ class Settings:
     issuer_name: str
     signing_keys_dir: Path
     jsonld_contexts: Path
+    trusted_issuers: tuple[str, ...]  # issuer ids verification relies on besides this server
     grading_lease_minutes: float
     grading_double_share: float
     grading_adjudication_threshold: float
@@ -32,6 +33,11 @@ class Settings:
     drift_confidence: float
     password_min_length: int
     guess_samples: int
+    redis_url: str | None  # jobs wait in Redis when set, else in jobs_database (SQLite)
+    jobs_database: Path
+    jobs_immediate: bool
+    jobs_workers: int
+    jobs_lease_seconds: float
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], instance_path: str | Path) -> Settings:
@@ -42,6 +48,7 @@ class Settings:
             issuer_name=str(config["ISSUER_NAME"]),
             signing_keys_dir=Path(config["SIGNING_KEYS_DIR"]),
             jsonld_contexts=Path(config["JSONLD_CONTEXTS"]),
+            trusted_issuers=issuer_ids(config.get("TRUSTED_ISSUERS")),
             grading_lease_minutes=float(config["GRADING_LEASE_MINUTES"]),
             grading_double_share=float(config["GRADING_DOUBLE_SHARE"]),
             grading_adjudication_threshold=float(config["GRADING_ADJUDICATION_THRESHOLD"]),
@@ -50,7 +57,23 @@ class Settings:
             drift_confidence=float(config["GRADING_DRIFT_CONFIDENCE"]),
             password_min_length=int(config["PASSWORD_MIN_LENGTH"]),
             guess_samples=int(config["GUESS_SAMPLES"]),
+            redis_url=config.get("REDIS_URL") or None,
+            jobs_database=Path(config.get("JOBS_DATABASE") or
+                               Path(instance_path) / "jobs.sqlite3"),
+            jobs_immediate=bool(config.get("JOBS_IMMEDIATE")),
+            jobs_workers=int(config["JOBS_WORKERS"]),
+            jobs_lease_seconds=float(config["JOBS_LEASE_SECONDS"]),
         )
+
+
+def issuer_ids(value: Any) -> tuple[str, ...]:
+    """``TRUSTED_ISSUERS``: a list (instance/config.py, or JSON in ASSESS_TRUSTED_ISSUERS), or
+    one string of ids separated by spaces or commas."""
+    if value is None:
+        return ()
+    parts = value.replace(",", " ").split() if isinstance(value, str) else value
+    return tuple(dict.fromkeys(str(part).strip() for part in parts
+                               if str(part).strip()))
 
 
 def init_app(app: Flask) -> None:

@@ -934,6 +934,9 @@ def main(argv: list[str] | None = None) -> int:
         # A --ref export has no build output: sign with this checkout's JSON-LD contexts.
         env["ASSESS_JSONLD_CONTEXTS"] = str(CHECKOUT / "contexts/build/contexts.json")
     env.pop("ASSESS_DATABASE_URL", None)
+    # Certificates are signed in the request that scores, as before the job worker, so the
+    # invariants below see them without a worker running (tests/services/test_jobs.py runs one).
+    env["ASSESS_JOBS_IMMEDIATE"] = "true"
     t0 = time.monotonic()
     server: Gunicorn | None = None
     stop = threading.Event()

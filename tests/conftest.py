@@ -28,6 +28,7 @@ def app(tmp_path):
         "CLOCK": lambda: FIXED_NOW,
         "PUBLIC_URL": "https://assess.test",
         "SIGNING_KEYS_DIR": str(tmp_path / "keys"),
+        "JOBS_IMMEDIATE": True,  # jobs run where enqueued; test_jobs.py runs real workers
     })
     from assess.extensions import db
 

@@ -14,7 +14,7 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 def award(**changes) -> credential.Award:
     values = dict(
         credential_id="https://assess.example/certificates/2b1c6f1e-0d0e-4a41-9f55-1f0f3c1a2b3c",
-        achievement_id="https://assess.example/assessments/general-screening#tier-expert",
+        achievement_id="https://assess.example/assessments/general-screening/tiers/expert",
         assessment_title="General AI answer review screening", domain="general",
         tier_name="Expert", criteria="Overall at least 85%; written reasoning at least 70%.",
         score=0.9, required_score=0.85,

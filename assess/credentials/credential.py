@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from ..core.scoring import percent_number
 from .structure import VC_V2
@@ -38,6 +38,7 @@ class Award:
     valid_until: datetime | None
     email: str
     salt: str
+    status: Mapping[str, Any] | None = None  # the credentialStatus (a status list entry)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ def percent(share: float) -> str:
 
 
 def build(issuer: IssuerProfile, award: Award) -> dict[str, Any]:
+    if "#" in award.achievement_id:
+        # Result descriptions are "<achievement id>#result-<slug>": one fragment only.
+        raise ValueError(f"an achievement id has no fragment: {award.achievement_id}")
     name = f"{award.tier_name} — {award.assessment_title}"
     descriptions = [_description(award.achievement_id, "overall", "Overall score",
                                  award.required_score)]
@@ -98,6 +102,8 @@ def build(issuer: IssuerProfile, award: Award) -> dict[str, Any]:
     }
     if award.valid_until is not None:
         credential["validUntil"] = timestamp(award.valid_until)
+    if award.status is not None:
+        credential["credentialStatus"] = dict(award.status)
     return credential
 
 

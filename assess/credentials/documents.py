@@ -1,6 +1,6 @@
 """The offline JSON-LD document loader: contexts exported from the credential ecosystem's
 npm packages (``make contexts``), plus documents the caller knows (an issuer's controller
-document). Nothing is ever fetched from the network."""
+document, its status lists). Nothing is ever fetched from the network."""
 from __future__ import annotations
 
 import json
@@ -32,12 +32,17 @@ def load_contexts(path: str | Path = DEFAULT_CONTEXTS) -> Mapping[str, Any]:
 
 
 def document_loader(extra: Mapping[str, Any] | None = None,
-                    contexts: Mapping[str, Any] | None = None) -> Loader:
+                    contexts: Mapping[str, Any] | None = None,
+                    fetch: Callable[[str], Any] | None = None) -> Loader:
+    """``fetch``: asked for any URL not otherwise known (the caller's own documents, read
+    locally, such as its status lists); returns the document, or None when it has none."""
     known = dict(load_contexts() if contexts is None else contexts)
     known.update(extra or {})
 
     def load(url: str, options: Any = None) -> dict[str, Any]:
         document = known.get(url, known.get(url.split("#", 1)[0]))
+        if document is None and fetch is not None:
+            document = fetch(url)
         if document is None:
             raise DocumentNotFound(f"{url} is not a known document (offline loader)")
         return {"contextUrl": None, "documentUrl": url, "document": document}

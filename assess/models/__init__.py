@@ -2,10 +2,21 @@
 from .assessment import Assessment, AssessmentSection, AssessmentVersion, TierRule
 from .attempt import AnswerEvent, Attempt, Response, ScoreEvent
 from .bank import Bank, Item, ItemVersion, Rubric, RubricVersion
-from .credential import Certificate
+from .credential import Certificate, StatusEntry, StatusList
 from .grading import Appeal, Grade, GradingTask
+from .platform import (
+    SCOPES,
+    ApiKey,
+    IdempotencyRecord,
+    Invitation,
+    Platform,
+    PlatformCandidate,
+)
 from .user import ROLES, User
 
 __all__ = ["AnswerEvent", "Appeal", "Assessment", "AssessmentSection", "AssessmentVersion",
            "Attempt", "Bank", "Certificate", "Grade", "GradingTask", "Item", "ItemVersion",
-           "ROLES", "Response", "Rubric", "RubricVersion", "ScoreEvent", "TierRule", "User"]
+           "ROLES", "Response", "Rubric", "RubricVersion", "ScoreEvent", "StatusEntry",
+           "StatusList", "TierRule", "User"]
+__all__ += ["ApiKey", "IdempotencyRecord", "Invitation", "Platform", "PlatformCandidate",
+            "SCOPES"]

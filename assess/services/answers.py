@@ -126,7 +126,7 @@ def _refuse_closed(attempt_id: int, response_id: int, answer: Any, revision: int
     sql.record(response_id, answer, revision, now, accepted=False)
     db.session.commit()
     if expired:
-        certificates.issue_due(attempt_id, now)
+        certificates.issue_soon(attempt_id, now)
     return _closed_result(finalised_by, saved_revision)
 
 

@@ -136,7 +136,7 @@ def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, A
         note=f"Appeal on {task.part}: {old_points:g} → {task.final_points:g} of "
              f"{task.max_points:g} points ({'changed' if change else 'upheld'}). {note}")
     db.session.commit()
-    certificates.issue_due(attempt.id, now)
+    certificates.issue_soon(attempt.id, now)
     db.session.refresh(appeal)
     return appeal
 

@@ -27,7 +27,7 @@ from .answers import SaveResult, save_answer  # noqa: F401  (the views save thro
 from .banks import imported_candidates
 from .catalogue import prerequisite_refusal
 from .closing import AttemptNotFound, finalise, finalise_expired, is_expired, owned_attempt
-from .locks import each_locked, lock_attempt, lock_user
+from .locks import BatchRun, each_locked, lock_attempt, lock_user
 
 # ---- reading helpers shared by the use cases --------------------------------------------
 
@@ -129,7 +129,7 @@ def start_attempt(user_id: int, slug: str, now: datetime, *, seed: int | None = 
             raise
         return existing
     if open_attempt is not None:
-        certificates.issue_due(open_attempt.id, now)
+        certificates.issue_soon(open_attempt.id, now)
     return attempt
 
 
@@ -170,7 +170,7 @@ def submit(attempt_id: int, user_id: int, now: datetime) -> Attempt:
     if attempt.status == OPEN:
         finalise(attempt, now, by="deadline" if is_expired(attempt, now) else "applicant")
     db.session.commit()
-    certificates.issue_due(attempt_id, now)
+    certificates.issue_soon(attempt_id, now)
     return attempt
 
 
@@ -181,7 +181,7 @@ def visit(attempt_id: int, user_id: int, now: datetime, position: int | None = N
     if is_expired(attempt, now):
         attempt = finalise_expired(attempt_id, now, by="deadline")
         db.session.commit()
-        certificates.issue_due(attempt_id, now)
+        certificates.issue_soon(attempt_id, now)
         return attempt
     if position is not None:
         response = response_at(attempt, position)
@@ -214,7 +214,7 @@ def clock_state(attempt_id: int, user_id: int, now: datetime) -> ClockState:
     if status == OPEN and not timing.accepts_answers(row.deadline_at, row.grace_seconds, now):
         status = finalise_expired(attempt_id, now, by="deadline").status
         db.session.commit()
-        certificates.issue_due(attempt_id, now)
+        certificates.issue_soon(attempt_id, now)
     left = timing.seconds_left(row.deadline_at, now) if status == OPEN else 0
     return ClockState(status, left, row.deadline_at)
 
@@ -228,11 +228,21 @@ class SweepReport:
 
 
 def sweep(now: datetime) -> SweepReport:
-    """The periodic repair (for a cron job now, the job runner later): finalise every open
-    attempt whose time and grace have run out, one by one so that one failure does not undo
-    the others; score attempts whose grading is complete but were never scored; issue the
-    certificates still due."""
+    """The periodic repair, all at once (`flask --app assess sweep`; the job runner runs each
+    part every minute, assess/jobs/tasks.py): finalise the attempts out of time; score
+    attempts whose grading is complete but were never scored; issue the certificates due."""
     report = SweepReport()
+    finalised = finalise_all_expired(now)
+    report.finalised, report.failed = finalised.done, finalised.failed
+    repaired = scoring.repair(now)
+    report.rescored, report.failed = repaired.done, report.failed + repaired.failed
+    report.certificates = certificates.issue_all_due(now)
+    return report
+
+
+def finalise_all_expired(now: datetime) -> BatchRun:
+    """Finalise every open attempt whose time and grace have run out, one by one so that one
+    failure does not undo the others."""
     due = db.session.scalars(
         select(Attempt.id).where(Attempt.status == OPEN, Attempt.deadline_at.is_not(None),
                                  Attempt.deadline_at < now)
@@ -244,9 +254,4 @@ def sweep(now: datetime) -> SweepReport:
             return False
         finalise(attempt, now, by="sweep")
         return True
-    finalised = each_locked(due, close_if_expired, "finalise")
-    report.finalised, report.failed = finalised.done, finalised.failed
-    repaired = scoring.repair(now)
-    report.rescored, report.failed = repaired.done, report.failed + repaired.failed
-    report.certificates = certificates.issue_all_due(now)
-    return report
+    return each_locked(due, close_if_expired, "finalise")

@@ -2,6 +2,7 @@
 revoked by an admin or when superseded; and verification of anything anyone pastes."""
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import uuid
@@ -18,7 +19,7 @@ from ..credentials.keys import KeyStore, NoSigningKey, SigningKey
 from ..extensions import db
 from ..models import Attempt, Certificate
 from ..settings import settings
-from . import ServiceError
+from . import ServiceError, status_lists
 from .locks import lock_attempt
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,21 @@ def issue_due(attempt_id: int, now: datetime) -> Certificate | None:
         return None
 
 
+def issue_soon(attempt_id: int, now: datetime) -> None:
+    """After the commit that made the attempt's certificate due: sign it in a background job
+    (``issue_due``; at once in immediate mode). Should the queue be out of reach, the periodic
+    sweep issues it all the same: the certificate stays due until it is signed."""
+    from ..jobs.tasks import issue_certificate  # here: the jobs module imports the services
+    due = db.session.scalar(select(Attempt.certificate_due_at).where(Attempt.id == attempt_id))
+    db.session.rollback()
+    if due is None:
+        return  # most submits, visits and grades: no job to queue
+    try:
+        issue_certificate.enqueue(attempt_id, now)
+    except Exception:  # noqa: BLE001 - the score is committed; only the signing waits
+        log.exception("Could not queue the certificate of attempt %s", attempt_id)
+
+
 def _issue_due(attempt_id: int, now: datetime) -> Certificate | None:
     from .scoring import recorded  # scoring decides when a certificate is due; no cycle
     attempt = lock_attempt(attempt_id)
@@ -165,10 +181,10 @@ def _issue(attempt: Attempt, tier: scoring.TierRule, scored: scoring.Scored,
            now: datetime) -> Certificate:
     public_id = str(uuid.uuid4())
     version = attempt.assessment_version
+    slot = status_lists.allocate(now)
     award = builder.Award(
         credential_id=certificate_url(public_id),
-        achievement_id=f"{settings().public_url}/assessments/"
-                       f"{attempt.assessment.slug}#tier-{tier.slug}",
+        achievement_id=achievement_id(attempt.assessment.slug, tier.slug),
         assessment_title=version.title, domain=version.domain, tier_name=tier.name,
         criteria=criteria_text(tier), score=scored.overall or 0.0,
         required_score=tier.min_overall,
@@ -176,7 +192,7 @@ def _issue(attempt: Attempt, tier: scoring.TierRule, scored: scoring.Scored,
                                     tier.min_skills.get(skill))
                 for skill, share in scored.by_skill.items() if share.share is not None],
         valid_from=now, valid_until=scoring.valid_until(attempt.scored_at or now, tier),
-        email=attempt.user.email, salt=secrets.token_hex(8))
+        email=attempt.user.email, salt=secrets.token_hex(8), status=slot.entry)
     unsigned = builder.build(issuer_profile(), award)
     key = signing_key(now)
     signed = dataintegrity.sign(unsigned, key.private, issuer.method_id(issuer_id(), key.kid),
@@ -188,7 +204,14 @@ def _issue(attempt: Attempt, tier: scoring.TierRule, scored: scoring.Scored,
         jwt=jose.sign(unsigned, key.private, key.kid), key_id=key.kid, created_at=now)
     db.session.add(certificate)
     db.session.flush()
+    status_lists.attach(slot, certificate.id)
     return certificate
+
+
+def achievement_id(assessment_slug: str, tier_slug: str) -> str:
+    """A URL without a fragment: result descriptions add ``#result-<slug>`` to it. (Before,
+    it was ``…/assessments/<slug>#tier-<tier>``; certificates signed then keep that form.)"""
+    return f"{settings().public_url}/assessments/{assessment_slug}/tiers/{tier_slug}"
 
 
 def criteria_text(tier: scoring.TierRule) -> str:
@@ -201,9 +224,12 @@ def criteria_text(tier: scoring.TierRule) -> str:
             f"{tier.name} requires " + ", ".join(needs) + ".")
 
 
-def _revoke(certificate: Certificate, now: datetime, reason: str) -> None:
+def _revoke(certificate: Certificate, now: datetime, reason: str) -> int | None:
+    """Revoke, and move the certificate's status list on (its bit is now set) in the same
+    transaction. Returns the status list's id (None for certificates issued before them)."""
     certificate.revoked_at = now
     certificate.revocation_reason = reason
+    return status_lists.revoked(certificate.id)
 
 
 def revoke(public_id: str, admin_id: int, reason: str, now: datetime) -> Certificate:
@@ -214,7 +240,9 @@ def revoke(public_id: str, admin_id: int, reason: str, now: datetime) -> Certifi
                            "verifies the certificate.", code="invalid", field="reason")
     if certificate.revoked_at is not None:
         raise ServiceError("This certificate is already revoked.", code="already_revoked")
-    _revoke(certificate, now, reason)
+    list_id = _revoke(certificate, now, reason)
+    if list_id is not None:
+        status_lists.publish(list_id, now)  # re-signed with the bit set, in this transaction
     log.info("Certificate %s revoked by user %s", public_id, admin_id)
     db.session.commit()
     return certificate
@@ -257,10 +285,35 @@ def trusted_issuer() -> verify.Issuer:
 
 
 def verify_presented(presented: str | dict, now: datetime) -> verify.Verdict:
+    """The verdict a platform can rely on: valid only for this server's credentials and those
+    of the issuers in TRUSTED_ISSUERS; this server's status lists are read locally."""
     try:
-        return verify.verify(presented, now, trusted_issuer(), _revocation_reason, loader())
+        known = documents.document_loader(
+            trusted_documents(), documents.load_contexts(settings().jsonld_contexts),
+            fetch=lambda url: status_lists.local_document(url, now))
+        return verify.verify(presented, now, trusted_issuer(), _revocation_reason, known,
+                             trusted=settings().trusted_issuers)
     except documents.ContextsMissing as exc:
         raise ServiceError(str(exc), code="unavailable") from exc
+
+
+TRUSTED_DOCUMENTS = "trusted-issuers"  # in the instance folder
+
+
+def trusted_documents() -> dict[str, Any]:
+    """Controller documents of trusted issuers, saved as JSON files in
+    ``instance/trusted-issuers/``: what ties an https issuer's keys to it offline."""
+    folder = settings().instance_path / TRUSTED_DOCUMENTS
+    found: dict[str, Any] = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            log.warning("Skipped trusted issuer document %s: %s", path, exc)
+            continue
+        if isinstance(document, dict) and document.get("id") in settings().trusted_issuers:
+            found[document["id"]] = document
+    return found
 
 
 def controller_document() -> dict[str, Any]:

@@ -88,6 +88,8 @@ def results_of(credential: Mapping[str, Any]) -> list[tuple[str, ResultLine]]:
         ref = result.get("resultDescription")
         ref = ref if isinstance(ref, str) else ""
         description = _mapping(descriptions.get(ref))
+        # "<achievement>#result-<slug>"; certificates signed before had two fragments
+        # ("…#tier-<tier>#result-<slug>"): the last one names the result either way.
         slug = ref.rpartition("#result-")[2]
         lines.append((slug, ResultLine(_text(description.get("name")) or skill_label(slug),
                                        _text(result.get("value")),

@@ -167,7 +167,7 @@ def submit_grade(task_id: int, grader_id: int, levels: Mapping[str, Any], commen
         scoring.score_if_complete(attempt, now)
     next_id = queue.claim(grader_id, now, ADJUDICATION if adjudicating else OPEN, where, exclude)
     db.session.commit()
-    certificates.issue_due(attempt_id, now)
+    certificates.issue_soon(attempt_id, now)
     return next_id
 
 

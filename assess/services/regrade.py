@@ -173,5 +173,5 @@ def apply(reference: str, actor_id: int | None, now: datetime) -> Plan:
             [regrade for regrade, _ in graded]))
     db.session.commit()
     for regraded in result.attempts:
-        certificates.issue_due(regraded.attempt_id, now)
+        certificates.issue_soon(regraded.attempt_id, now)
     return result

@@ -12,13 +12,16 @@ from ..services import ServiceError
 # Services refuse in domain terms; this is the one place that turns a refusal code into an
 # HTTP status. A code not listed is a plain bad request.
 STATUS_BY_CODE = {
-    "bad_credentials": 401,
-    **dict.fromkeys(("disabled", "account_disabled", "not_independent", "not_practice"), 403),
+    **dict.fromkeys(("bad_credentials", "unauthorized"), 401),
+    **dict.fromkeys(("disabled", "account_disabled", "not_independent", "not_practice",
+                     "insufficient_scope", "wrong_account"), 403),
     **dict.fromkeys(("not_found", "item_not_in_attempt"), 404),
     **dict.fromkeys(("already_appealed", "already_decided", "already_graded", "already_revoked",
                      "attempt_closed", "bank_too_small", "cooldown", "email_taken", "exhausted",
                      "lease_expired", "not_computed", "not_final", "not_graded", "not_holder",
                      "prerequisite_missing", "time_up"), 409),
+    **dict.fromkeys(("already_linked", "idempotency_conflict", "invitation_closed",
+                     "name_taken"), 409),
     **dict.fromkeys(("invalid", "invalid_answer", "invalid_level", "not_confirmed"), 422),
     "unavailable": 503,
 }

@@ -61,6 +61,7 @@ def live(tmp_path):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
         "CLOCK": clock,
         "SIGNING_KEYS_DIR": str(tmp_path / "keys"),
+        "JOBS_IMMEDIATE": True,  # certificates are signed in the request, with no worker
     })
     from assess.extensions import db
     from assess.services import accounts

@@ -1,7 +1,8 @@
 """Run Digital Bazaar's JavaScript verifier (interop/verify.mjs) on one credential.
 
 An implementation nobody here wrote: @digitalbazaar/vc 7 with DataIntegrityProof and the
-eddsa-rdfc-2022 cryptosuite, offline document loader. Install it with
+eddsa-rdfc-2022 cryptosuite, @digitalbazaar/vc-bitstring-status-list for credentialStatus,
+offline document loader. Install it with
 `npm ci --prefix interop --no-audit --no-fund`; tests skip (with the reason) without it.
 """
 from __future__ import annotations
@@ -36,8 +37,10 @@ def skip_reason() -> str | None:
     match = re.match(r"v(\d+)\.", version)
     if match is None or int(match.group(1)) < MIN_NODE_MAJOR:
         return f"node {version} is too old: Digital Bazaar's verifier needs Node.js >= 18"
-    if not (INTEROP / "node_modules" / "@digitalbazaar" / "vc" / "package.json").is_file():
-        return f"interop/node_modules is not installed: run `{INSTALL_COMMAND}`"
+    for package in ("vc", "vc-bitstring-status-list"):
+        if not (INTEROP / "node_modules" / "@digitalbazaar" / package / "package.json").is_file():
+            return f"interop/node_modules is not installed or is out of date: run " \
+                   f"`{INSTALL_COMMAND}`"
     return None
 
 
@@ -46,10 +49,12 @@ def js_verify(credential: dict[str, Any], documents: dict[str, Any],
     """Verify `credential` with interop/verify.mjs.
 
     `documents` maps URL -> JSON document for the offline document loader (the issuer's
-    controller document, optionally the key document); `now` is an ISO 8601 date-time
-    used instead of the clock for the validFrom/validUntil checks.
-    Returns {"verified": bool, "errors": [str, ...]}; raises RuntimeError when the
-    script itself fails (no verdict).
+    controller document, optionally the key document, and the status list credential a
+    credentialStatus names); `now` is an ISO 8601 date-time used instead of the clock for
+    the validFrom/validUntil checks.
+    Returns {"verified": bool, "errors": [str, ...]}, plus "status": [{"statusPurpose",
+    "statusListIndex", "statusListCredential", "set"}, ...] when a status was checked;
+    raises RuntimeError when the script itself fails (no verdict).
     """
     node = shutil.which("node")
     if node is None:

@@ -1,6 +1,7 @@
 """Credentials issued by assess, verified by Digital Bazaar's JavaScript verifier with the
 issuer's published controller document: verified when fresh, not after any change, not
-once expired, and not with a key the controller document does not list."""
+once expired, and not with a key the controller document does not list; and revoked, by
+Digital Bazaar's Bitstring Status List check, once the issuer revokes them."""
 from __future__ import annotations
 
 import copy
@@ -72,16 +73,16 @@ def test_rotation_keeps_old_credentials_verifying(issued):
     assert js_verify(issued.credential, documents, SOON)["verified"]
 
 
-def test_a_certificate_issued_by_the_app_verifies(app, make_user, imported):
-    """The whole path: grading finishes an attempt, the service signs it, and the controller
-    document the /issuer endpoint serves is what the verifier dereferences."""
+def certified(app, make_user) -> str:
+    """The whole path: grading finishes an attempt and the service signs its certificate.
+    Returns the certificate's public id."""
     from grading_support import finished_attempts, top_levels
     from helpers import FIXED_NOW
     from sqlalchemy import select
 
     from assess.extensions import db
     from assess.models import Certificate
-    from assess.services import certificates, grading
+    from assess.services import grading
     reconfigure(app, GRADING_DOUBLE_SHARE=0.0, GRADING_CALIBRATION_RATE=0.0)
     finished_attempts(app, make_user, 1)
     grader = make_user("grader@example.org", "grader")
@@ -90,9 +91,55 @@ def test_a_certificate_issued_by_the_app_verifies(app, make_user, imported):
         while task_id is not None:
             task_id = grading.submit_grade(task_id, grader, top_levels(app, task_id), "",
                                            FIXED_NOW)
-        certificate = db.session.scalar(select(Certificate))
-        documents = {certificates.issuer_id(): certificates.controller_document()}
-        credential = certificate.credential
+        return db.session.scalar(select(Certificate.public_id))
+
+
+def served(client, public_id):
+    """The credential, and what the verifier dereferences, as this server serves them: the
+    controller document (/issuer) and the status list the credential names (/status/<id>)."""
+    credential = client.get(f"/certificates/{public_id}.json").json
+    issuer = credential["issuer"]["id"]
+    controller = client.get("/issuer", headers={"Accept": "application/json"}).json
+    list_url = credential["credentialStatus"]["statusListCredential"]
+    status_list = client.get(list_url.removeprefix("https://assess.test"))
+    assert status_list.status_code == 200
+    return credential, {issuer: controller, list_url: status_list.json}
+
+
+def test_a_certificate_issued_by_the_app_verifies(app, client, make_user, imported):
+    """The controller document the /issuer endpoint serves is what the verifier
+    dereferences; the status list /status/<id> serves says the credential stands."""
+    credential, documents = served(client, certified(app, make_user))
     result = js_verify(credential, documents, "2026-11-24T00:00:00Z")
     assert result["verified"], result["errors"]
     assert credential["proof"]["verificationMethod"].startswith("https://assess.test/issuer#")
+    assert [entry["set"] for entry in result["status"]] == [False]
+
+
+def test_digital_bazaar_sees_a_revocation_in_the_status_list(app, client, make_user,
+                                                             imported):
+    from helpers import FIXED_NOW
+
+    from assess.services import certificates
+    public_id = certified(app, make_user)
+    with app.app_context():
+        certificates.revoke(public_id, 1, "Answers were shared with another applicant.",
+                            FIXED_NOW)
+    credential, documents = served(client, public_id)
+    result = js_verify(credential, documents, "2026-11-24T00:00:00Z")
+    assert not result["verified"]
+    assert result["status"] == [{
+        "statusPurpose": "revocation", "set": True,
+        "statusListIndex": credential["credentialStatus"]["statusListIndex"],
+        "statusListCredential": credential["credentialStatus"]["statusListCredential"]}]
+    assert any("status is set: revocation" in error for error in result["errors"])
+
+
+def test_a_status_list_the_issuer_did_not_sign_is_refused(app, client, make_user, imported):
+    credential, documents = served(client, certified(app, make_user))
+    list_url = credential["credentialStatus"]["statusListCredential"]
+    forged = copy.deepcopy(documents[list_url])
+    forged["validFrom"] = "2026-11-22T00:00:00Z"  # any change breaks the list's proof
+    result = js_verify(credential, {**documents, list_url: forged}, "2026-11-24T00:00:00Z")
+    assert not result["verified"]
+    assert any("BitstringStatusListCredential" in error for error in result["errors"])

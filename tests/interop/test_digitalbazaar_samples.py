@@ -173,3 +173,27 @@ def test_undefined_terms_are_refused():
 def test_no_proof_fails():
     verdict = js_verify(sample("simple-noproof.json"), DOCUMENTS)
     assert verdict == {"verified": False, "errors": ["No matching proofs found in the given document."]}
+
+
+EDTECH = "https://1edtech.edu/issuers/565049"
+TESTLIST = ("https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/"
+            "refs/heads/main/inspector-vc/src/test/resources/ob30/bit-string-list/testlist")
+
+
+@pytest.mark.parametrize("name", ["credential-status-revoked.json",
+                                  "credential-status-revoked-blank-nodes.json"])
+def test_bitstring_status_list_samples_are_revoked(name):
+    """1EdTech's `testlist` (its own proof holds) sets index 23, which both samples name."""
+    documents = {EDTECH: controller_document(EDTECH, SAMPLE_KEY),
+                 TESTLIST: sample("bit-string-list/testlist")}
+    verdict = js_verify(sample(f"bit-string-list/{name}"), documents)
+    assert verdict["verified"] is False
+    assert verdict["errors"] == ["The credential's status is set: revocation (index 23)."]
+    assert [entry["set"] for entry in verdict["status"]] == [True]
+
+
+def test_an_unreachable_status_list_fails():
+    documents = {EDTECH: controller_document(EDTECH, SAMPLE_KEY)}
+    verdict = js_verify(sample("bit-string-list/credential-status-revoked.json"), documents)
+    assert verdict["verified"] is False
+    assert 'Could not load "BitstringStatusListCredential"' in verdict["errors"][0]

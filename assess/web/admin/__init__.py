@@ -1,8 +1,15 @@
 """Administration: accounts and accommodations, assessments and their reports, regrading,
-certificates and revocation."""
+certificates and revocation, platforms and their API keys."""
 from __future__ import annotations
 
-from . import accounts, assessments, certificates, item_analysis, regrading  # noqa: F401
+from . import (  # noqa: F401
+    accounts,
+    assessments,
+    certificates,
+    item_analysis,
+    platforms,
+    regrading,
+)
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -1,7 +1,15 @@
-"""The applicant's pages: the catalogue, the exam, results and appeals, their certificates."""
+"""The applicant's pages: the catalogue, the exam, results and appeals, their certificates,
+and the invitations platforms send."""
 from __future__ import annotations
 
-from . import autosave, catalogue, certificates, results, taking  # noqa: F401 (adds the routes)
+from . import (  # noqa: F401 (adds the routes)
+    autosave,
+    catalogue,
+    certificates,
+    invitations,
+    results,
+    taking,
+)
 from .blueprints import exam, main
 
 BLUEPRINTS = (main, exam)

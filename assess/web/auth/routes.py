@@ -47,6 +47,8 @@ def login():
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     form = RegisterForm()
+    if request.method == "GET" and request.args.get("email"):  # from an invitation link
+        form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
         try:
             user = accounts.register(form.email.data, form.name.data, form.password.data,
@@ -57,7 +59,7 @@ def register():
         else:
             login_user(user)
             flash("Welcome! Your account is ready.", "success")
-            return redirect(url_for("main.index"))
+            return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/register.html", form=form,
                            min_length=settings().password_min_length), status

@@ -6,7 +6,7 @@ import json
 import pytest
 from helpers import FIXED_NOW, SHARED_DATA
 
-from assess.credentials import documents, verify
+from assess.credentials import documents, status, verify
 
 SAMPLES = SHARED_DATA / "openbadges3" / "validator-samples"
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(),
@@ -43,6 +43,9 @@ EXPECTED = {
     "simple-noproof.json": ("malformed", "carries no proof"),
     "complete.json": ("valid", ""),
     "simple.jwt": ("malformed", "JWT vc claim"),
+    # EXPECTED.md: invalid, 1 fatal (BitstringStatusList); `testlist` is the list they name.
+    "bit-string-list/credential-status-revoked.json": ("revoked", "sets index 23"),
+    "bit-string-list/credential-status-revoked-blank-nodes.json": ("revoked", "sets index 23"),
 }
 # EXPECTED.md says "warning": they pass, with a warning naming the old form.
 WARNED = {
@@ -50,11 +53,22 @@ WARNED = {
     "simple_v1.json": "Ed25519Signature2020 is superseded",
 }
 OURS = verify.Issuer("https://assess.example/issuer", {})
+# The URL the bit-string-list samples name as their status list; `testlist` is that list.
+TESTLIST = ("https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/"
+            "refs/heads/main/inspector-vc/src/test/resources/ob30/bit-string-list/testlist")
 
 
-def check(name: str) -> verify.Verdict:
+def signed_testlist() -> dict:
+    return json.loads((SAMPLES / "bit-string-list" / "testlist").read_text())
+
+
+def loader(status_list: dict | None = None):
+    return documents.document_loader({TESTLIST: status_list or signed_testlist()})
+
+
+def check(name: str, documents_loader=None) -> verify.Verdict:
     text = (SAMPLES / name).read_text()
-    return verify.verify(text, FIXED_NOW, OURS, lambda _id: None, documents.document_loader())
+    return verify.verify(text, FIXED_NOW, OURS, lambda _id: None, documents_loader or loader())
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -93,3 +107,31 @@ def test_changing_any_field_of_the_genuine_sample_breaks_it():
         verdict = verify.verify(altered, FIXED_NOW, OURS, lambda _id: None,
                                 documents.document_loader())
         assert verdict.status == "tampered"
+
+
+def test_the_revoked_samples_have_exactly_one_fatal_problem():
+    verdict = check("bit-string-list/credential-status-revoked.json")
+    assert not verdict.ok and len(verdict.errors) == 1
+    assert TESTLIST in verdict.errors[0]
+
+
+def test_an_unreachable_status_list_is_said_so_not_taken_for_valid():
+    verdict = check("bit-string-list/credential-status-revoked.json",
+                    documents.document_loader())
+    assert verdict.status == "status_unknown" and not verdict.ok
+    assert "could not be fetched" in verdict.reason and TESTLIST in verdict.reason
+
+
+def test_a_status_list_whose_proof_fails_is_not_read():
+    signed = signed_testlist()
+    cleared = dict(signed, credentialSubject={**signed["credentialSubject"],
+                                              "encodedList": status.encode(status.empty())})
+    verdict = check("bit-string-list/credential-status-revoked.json", loader(cleared))
+    assert verdict.status == "status_unknown"
+    assert "not verified" in verdict.reason and "signature does not match" in verdict.reason
+
+
+def test_a_status_list_from_another_issuer_is_not_read():
+    verdict = check("bit-string-list/credential-status-revoked.json",
+                    loader(dict(signed_testlist(), issuer="https://other.example/issuer")))
+    assert verdict.status == "status_unknown" and "not by the credential's issuer" in verdict.reason

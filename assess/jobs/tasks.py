@@ -1,0 +1,50 @@
+"""What the job runner runs: one function per job, each calling one use case.
+
+Adding a job (an outbox delivery, say) is one function here: ``@job`` for work a service
+enqueues after its commit (``tasks.name.enqueue(ids…)``), ``@periodic`` for work the worker's
+scheduler runs every minute. The services lock what they change and are idempotent, so any
+job may run twice (a worker that died mid-job has its jobs run again) and the periodic ones
+catch up on whatever a lost or failed job left undone.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from .. import clock
+from ..services import attempts, certificates, scoring
+from ..services.locks import BatchRun
+from . import job, periodic
+
+log = logging.getLogger(__name__)
+
+
+@job
+def issue_certificate(attempt_id: int, now: datetime) -> None:
+    """Sign the certificate that a committed score made due (``certificates.issue_soon``)."""
+    certificates.issue_due(attempt_id, now)
+
+
+@periodic
+def finalise_expired_attempts() -> None:
+    """Close the timed attempts whose deadline and grace have passed."""
+    _log_run("Finalised", attempts.finalise_all_expired(clock.now()))
+
+
+@periodic
+def repair_scores() -> None:
+    """Score finished attempts whose grading is complete but which were never scored."""
+    _log_run("Scored", scoring.repair(clock.now()))
+
+
+@periodic
+def issue_due_certificates() -> None:
+    """Sign every certificate still due (a signing failure, or a job that was lost)."""
+    run = certificates.issue_all_due(clock.now())
+    if run.issued or run.failed:
+        log.info("Issued %d certificate(s); %d still failing", run.issued, len(run.failed))
+
+
+def _log_run(done: str, run: BatchRun) -> None:
+    if run.done or run.failed:  # each failure was logged with its traceback where it happened
+        log.info("%s %d attempt(s); %d failed", done, len(run.done), len(run.failed))

@@ -1,0 +1,54 @@
+"""Invitations over the API: create (with the one-time link), list, revoke."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from ... import clock
+from ...services import idempotency
+from ...services import invitations as service
+from .auth import api_call, caller
+from .blueprint import bp
+from .schemas import InvitationIn, InvitationOut, InvitationPage, InvitationQuery
+from .spec import api_spec, responses
+
+TAGS = ("invitations",)
+
+
+def _idempotency() -> idempotency.Idempotency | None:
+    return idempotency.of_request(caller().key_id, request.headers.get("Idempotency-Key"),
+                                  request.method, request.path, request.get_data(cache=True))
+
+
+def _reply(reply: idempotency.Reply):
+    headers = {"Idempotent-Replayed": "true"} if reply.replayed else {}
+    return jsonify(reply.body), reply.status, headers
+
+
+@bp.post("/invitations")
+@api_call("invitations:write")
+@api_spec.validate(json=InvitationIn, tags=TAGS,
+                   resp=responses(HTTP_201=InvitationOut, conflict=True))
+def create_invitation(json: InvitationIn):
+    """Invite a person: 201 with the one-time link to send them."""
+    new = service.NewInvitation(json.email, json.external_id, json.assessment, json.expires_at)
+    return _reply(service.create(caller(), new, clock.now(), _idempotency()))
+
+
+@bp.get("/invitations")
+@api_call("invitations:write")
+@api_spec.validate(query=InvitationQuery, tags=TAGS, resp=responses(HTTP_200=InvitationPage))
+def list_invitations(query: InvitationQuery):
+    """Your invitations, oldest first, a page at a time."""
+    page = service.listing(caller(), clock.now(), status=query.status,
+                           external_id=query.external_id, email=query.email,
+                           cursor=query.cursor, limit=query.limit)
+    return jsonify(invitations=page.items, next_cursor=page.next_cursor)
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@api_call("invitations:write")
+@api_spec.validate(tags=TAGS, resp=responses(HTTP_200=InvitationOut, not_found=True,
+                                             conflict=True))
+def revoke_invitation(invitation_id: int):
+    """Stop an invitation's link from working (409 once accepted)."""
+    return _reply(service.revoke(caller(), invitation_id, clock.now(), _idempotency()))
