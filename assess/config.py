@@ -52,4 +52,9 @@ JOBS_LEASE_SECONDS = 60
 # in each process, "redis://host:6379" across every process and machine. The environment's
 # RATELIMIT_STORAGE_URI (or ASSESS_RATELIMIT_STORAGE_URI) sets it too.
 API_RATE_LIMIT = "600 per minute"
+# Webhooks are never sent to private, loopback, link-local or other non-public addresses
+# unless the host, address or network (CIDR) is listed here (a list, or one string separated
+# by spaces or commas), e.g. ["hooks.internal.example", "10.20.0.0/16"].
+WEBHOOK_ALLOWED_HOSTS: list[str] = []
+WEBHOOK_TIMEOUT_SECONDS = 10
 RATELIMIT_STORAGE_URI = None  # default: memory://

@@ -38,6 +38,8 @@ class Settings:
     jobs_immediate: bool
     jobs_workers: int
     jobs_lease_seconds: float
+    webhook_allowed_hosts: tuple[str, ...] = ()  # hosts, addresses or networks (CIDR)
+    webhook_timeout_seconds: float = 10.0
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], instance_path: str | Path) -> Settings:
@@ -63,12 +65,14 @@ class Settings:
             jobs_immediate=bool(config.get("JOBS_IMMEDIATE")),
             jobs_workers=int(config["JOBS_WORKERS"]),
             jobs_lease_seconds=float(config["JOBS_LEASE_SECONDS"]),
+            webhook_allowed_hosts=issuer_ids(config.get("WEBHOOK_ALLOWED_HOSTS")),
+            webhook_timeout_seconds=float(config.get("WEBHOOK_TIMEOUT_SECONDS") or 10),
         )
 
 
 def issuer_ids(value: Any) -> tuple[str, ...]:
-    """``TRUSTED_ISSUERS``: a list (instance/config.py, or JSON in ASSESS_TRUSTED_ISSUERS), or
-    one string of ids separated by spaces or commas."""
+    """``TRUSTED_ISSUERS`` (and ``WEBHOOK_ALLOWED_HOSTS``): a list (instance/config.py, or
+    JSON in ASSESS_TRUSTED_ISSUERS), or one string of ids separated by spaces or commas."""
     if value is None:
         return ()
     parts = value.replace(",", " ").split() if isinstance(value, str) else value

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime
 
 from .. import clock
-from ..services import attempts, certificates, scoring
+from ..services import attempts, certificates, scoring, webhook_delivery
 from ..services.locks import BatchRun
 from . import job, periodic
 
@@ -23,6 +23,20 @@ log = logging.getLogger(__name__)
 def issue_certificate(attempt_id: int, now: datetime) -> None:
     """Sign the certificate that a committed score made due (``certificates.issue_soon``)."""
     certificates.issue_due(attempt_id, now)
+
+
+@job
+def deliver_webhook_event(event_id: str) -> None:
+    """Send a committed outbox event to its endpoints (``outbox``; one try each)."""
+    webhook_delivery.deliver_event(event_id, clock.now())
+
+
+@periodic
+def deliver_due_webhooks() -> None:
+    """Send the webhook deliveries that are due: retries, and any a lost job left."""
+    tried = webhook_delivery.deliver_all_due(clock.now())
+    if tried:
+        log.info("Tried %d webhook deliveries", tried)
 
 
 @periodic

@@ -13,6 +13,7 @@ from .platform import (
     PlatformCandidate,
 )
 from .user import ROLES, User
+from .webhook import OutboxEvent, WebhookDelivery, WebhookEndpoint
 
 __all__ = ["AnswerEvent", "Appeal", "Assessment", "AssessmentSection", "AssessmentVersion",
            "Attempt", "Bank", "Certificate", "Grade", "GradingTask", "Item", "ItemVersion",
@@ -20,3 +21,4 @@ __all__ = ["AnswerEvent", "Appeal", "Assessment", "AssessmentSection", "Assessme
            "StatusList", "TierRule", "User"]
 __all__ += ["ApiKey", "IdempotencyRecord", "Invitation", "Platform", "PlatformCandidate",
             "SCOPES"]
+__all__ += ["OutboxEvent", "WebhookDelivery", "WebhookEndpoint"]

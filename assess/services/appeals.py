@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from ..core.grading import LevelError, score_levels
 from ..extensions import db
 from ..models import Appeal, Attempt, Grade, GradingTask, Response
-from . import ServiceError, certificates, scoring
+from . import ServiceError, certificates, outbox, scoring
 from .attempts import owned_attempt
 from .locks import lock_attempt
 
@@ -130,6 +130,10 @@ def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, A
         db.session.add(Grade(task_id=task.id, grader_id=lead_id, kind="appeal", levels=scored,
                              points=new_points, comment=note, created_at=now))
         task.final_points, task.resolution = new_points, "appeal"
+    outbox.record("appeal.decided", attempt, {
+        "appeal_id": appeal.id, "attempt_id": attempt.id,
+        "assessment": attempt.assessment.slug, "part": task.part,
+        "decision": "changed" if change else "upheld", "decided_at": outbox.iso(now)}, now)
     scoring.score_attempt(
         attempt, now, reason="appeal", actor_id=lead_id,
         always_log=True,

@@ -19,7 +19,7 @@ from ..credentials.keys import KeyStore, NoSigningKey, SigningKey
 from ..extensions import db
 from ..models import Attempt, Certificate
 from ..settings import settings
-from . import ServiceError, status_lists
+from . import ServiceError, outbox, status_lists
 from .locks import lock_attempt
 
 log = logging.getLogger(__name__)
@@ -205,6 +205,8 @@ def _issue(attempt: Attempt, tier: scoring.TierRule, scored: scoring.Scored,
     db.session.add(certificate)
     db.session.flush()
     status_lists.attach(slot, certificate.id)
+    outbox.record("certificate.issued", attempt,
+                  outbox.certificate_data(certificate, award.credential_id), now)
     return certificate
 
 
@@ -229,6 +231,9 @@ def _revoke(certificate: Certificate, now: datetime, reason: str) -> int | None:
     transaction. Returns the status list's id (None for certificates issued before them)."""
     certificate.revoked_at = now
     certificate.revocation_reason = reason
+    outbox.record("certificate.revoked", certificate.user_id, {
+        **outbox.certificate_data(certificate, certificate_url(certificate.public_id)),
+        "revoked_at": outbox.iso(now), "reason": reason}, now)
     return status_lists.revoked(certificate.id)
 
 

@@ -16,7 +16,7 @@ from ..core import timing
 from ..extensions import db
 from ..models import Attempt, Response
 from ..models.attempt import OPEN
-from . import ServiceError, grading, scoring
+from . import ServiceError, grading, outbox, scoring
 from .locks import WITH_RESPONSES, lock_attempt
 
 
@@ -73,6 +73,7 @@ def finalise(attempt: Attempt, now: datetime, *, by: str) -> None:
     attempt.finalised_by = by
     attempt.auto_points = round(total, 6)
     attempt.auto_max_points = round(maximum, 6)
+    outbox.record("attempt.submitted", attempt, outbox.attempt_data(attempt), now)
     grading.create_tasks(attempt, now)
     scoring.score_attempt(attempt, now)  # at once when nothing waits for a grader
 

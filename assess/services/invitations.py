@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import Assessment, Invitation, PlatformCandidate, User
 from ..settings import settings
-from . import ServiceError, paging
+from . import ServiceError, outbox, paging
 from .accounts import EMAIL, normalise_email
 from .api_keys import Caller
 from .idempotency import Idempotency, Reply, commit_with, replay
@@ -218,7 +218,11 @@ def accept(token: str, user_id: int, now: datetime) -> Landing:
                            "that address to accept it.", code="wrong_account")
     _link(invitation, user_id, now)
     invitation.accepted_at, invitation.accepted_by_id = now, user_id
-    try:
+    try:  # the outbox's reads flush the link, which may already hit the unique constraints
+        outbox.emit(invitation.platform_id, "invitation.accepted", {
+            "external_id": invitation.external_id, "invitation_id": invitation.id,
+            "assessment": invitation.assessment.slug if invitation.assessment else None,
+            "accepted_at": outbox.iso(now)}, now)
         db.session.commit()
     except IntegrityError:  # a concurrent acceptance linked the same worker id or account
         db.session.rollback()

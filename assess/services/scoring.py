@@ -24,7 +24,7 @@ from ..models import (
     ScoreEvent,
     TierRule,
 )
-from . import certificates
+from . import certificates, outbox
 from .locks import BatchRun, each_locked
 
 FINAL = "final"
@@ -164,6 +164,9 @@ def score_attempt(attempt: Attempt, now: datetime, *, reason: str = "scored",
             note=(note + (" " if note else "") + change.describe()).strip(),
             old_score=change.old_score, new_score=change.new_score,
             old_tier=change.old_tier, new_tier=change.new_tier, created_at=now))
+    if first or change.changed:
+        outbox.record("attempt.scored", attempt,
+                      {**outbox.attempt_data(attempt), "rescored": not first}, now)
     certificates.follow_score(attempt, tier, now, changed=first or change.changed)
     return change
 

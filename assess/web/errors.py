@@ -20,8 +20,8 @@ STATUS_BY_CODE = {
                      "attempt_closed", "bank_too_small", "cooldown", "email_taken", "exhausted",
                      "lease_expired", "not_computed", "not_final", "not_graded", "not_holder",
                      "prerequisite_missing", "time_up"), 409),
-    **dict.fromkeys(("already_linked", "idempotency_conflict", "invitation_closed",
-                     "name_taken"), 409),
+    **dict.fromkeys(("already_linked", "endpoint_disabled", "idempotency_conflict",
+                     "invitation_closed", "name_taken"), 409),
     **dict.fromkeys(("invalid", "invalid_answer", "invalid_level", "not_confirmed"), 422),
     "unavailable": 503,
 }

@@ -59,7 +59,8 @@ def test_jobs_wait_in_the_instance_folder_unless_redis_is_named(app, tmp_path):
     reconfigure(app, JOBS_IMMEDIATE=False, REDIS_URL="redis://127.0.0.1:6399/3")  # lazy connect
     assert isinstance(queue(app).huey, RedisHuey)
     assert set(queue(app).wrappers) == {"issue_certificate", "finalise_expired_attempts",
-                                        "repair_scores", "issue_due_certificates"}
+                                        "repair_scores", "issue_due_certificates",
+                                        "deliver_webhook_event", "deliver_due_webhooks"}
 
 
 def test_the_scheduler_runs_the_sweep_every_minute(app):
@@ -67,7 +68,8 @@ def test_the_scheduler_runs_the_sweep_every_minute(app):
     huey = queue(app).huey
     for minute in (0, 1, 37):
         names = {task.name for task in huey.read_periodic(FIXED_NOW.replace(minute=minute))}
-        assert names == {"finalise_expired_attempts", "repair_scores", "issue_due_certificates"}
+        assert names == {"finalise_expired_attempts", "repair_scores", "issue_due_certificates",
+                         "deliver_due_webhooks"}
 
 
 # ---- what the jobs do ------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def test_every_operation_keeps_to_the_document(app, seeded):
     app.config["API_RATE_LIMIT"] = "100000 per minute"  # not what this test is about
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 9
+    assert len(operations) == 17
     for operation in operations:
         @given(case=operation.as_strategy())
         @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,

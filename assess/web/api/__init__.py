@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, docs, exports, invitations, limits, results  # noqa: F401 (adds the routes)
+from . import (  # noqa: F401 (adds the routes)
+    auth,
+    docs,
+    exports,
+    invitations,
+    limits,
+    results,
+    webhooks,
+)
 from .blueprint import bp
 
 __all__ = ["bp", "init_app"]

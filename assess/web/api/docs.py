@@ -10,6 +10,7 @@ from flask import current_app, jsonify, render_template
 
 from .blueprint import bp
 from .spec import api_spec
+from .webhook_schemas import event_schemas
 
 PREFIX = "/api/v1"
 TEXT = {"schema": {"type": "string"}}
@@ -32,6 +33,11 @@ def openapi_document() -> dict[str, Any]:
         operation = document["paths"][path][method]
         answer = operation["responses"].setdefault(status, {"description": "OK"})
         answer.setdefault("content", {}).update(content)
+    webhooks, schemas = event_schemas()  # spectree documents routes only
+    document["webhooks"] = webhooks
+    document.setdefault("components", {}).setdefault("schemas", {}).update(
+        {name: schema for name, schema in schemas.items()
+         if name not in document["components"]["schemas"]})
     for rule in current_app.url_map.iter_rules():
         scope = getattr(current_app.view_functions[rule.endpoint], "api_scope", None)
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)

@@ -1,27 +1,17 @@
 """Invitations over the API: create (with the one-time link), list, revoke."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from ... import clock
-from ...services import idempotency
 from ...services import invitations as service
 from .auth import api_call, caller
 from .blueprint import bp
+from .replay import reply_of, request_idempotency
 from .schemas import InvitationIn, InvitationOut, InvitationPage, InvitationQuery
 from .spec import api_spec, responses
 
 TAGS = ("invitations",)
-
-
-def _idempotency() -> idempotency.Idempotency | None:
-    return idempotency.of_request(caller().key_id, request.headers.get("Idempotency-Key"),
-                                  request.method, request.path, request.get_data(cache=True))
-
-
-def _reply(reply: idempotency.Reply):
-    headers = {"Idempotent-Replayed": "true"} if reply.replayed else {}
-    return jsonify(reply.body), reply.status, headers
 
 
 @bp.post("/invitations")
@@ -31,7 +21,7 @@ def _reply(reply: idempotency.Reply):
 def create_invitation(json: InvitationIn):
     """Invite a person: 201 with the one-time link to send them."""
     new = service.NewInvitation(json.email, json.external_id, json.assessment, json.expires_at)
-    return _reply(service.create(caller(), new, clock.now(), _idempotency()))
+    return reply_of(service.create(caller(), new, clock.now(), request_idempotency()))
 
 
 @bp.get("/invitations")
@@ -51,4 +41,4 @@ def list_invitations(query: InvitationQuery):
                                              conflict=True))
 def revoke_invitation(invitation_id: int):
     """Stop an invitation's link from working (409 once accepted)."""
-    return _reply(service.revoke(caller(), invitation_id, clock.now(), _idempotency()))
+    return reply_of(service.revoke(caller(), invitation_id, clock.now(), request_idempotency()))

@@ -20,7 +20,9 @@ DESCRIPTION = (
     "(`assessments:read`, `invitations:write`, `results:read`, `certificates:read`, "
     "`webhooks:manage`) and sees only its platform's candidates. Errors are "
     "`{\"error\": {\"code\", \"message\", \"field\"}}`. POSTs accept an `Idempotency-Key` "
-    "header: the same key and body replay the first answer; another body is a 409.")
+    "header: the same key and body replay the first answer; another body is a 409. Webhooks: "
+    "register endpoints under `/webhook-endpoints`; the events they receive, signed by "
+    "Standard Webhooks, are in this document's `webhooks` section.")
 
 
 def invalid(error: ValidationError) -> ServiceError:
