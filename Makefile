@@ -79,8 +79,8 @@ run: banks demo
 	@echo "Serving on http://$(HOST):$(PORT)/ with a job worker beside it (Ctrl-C stops both)"
 	@$(FLASK) jobs worker --workers 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker; exit 130' INT TERM; \
-	$(FLASK) run --host $(HOST) --port $(PORT); \
-	kill $$worker 2>/dev/null; wait $$worker
+	$(FLASK) run --host $(HOST) --port $(PORT); status=$$?; \
+	kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit $$status
 
 # The gates that keep the house in shape: ruff (pyflakes, pycodestyle, import order) on
 # everything, mypy on the pure packages (assess/core, assess/items).

@@ -100,6 +100,9 @@ def _finish_config(app: Flask) -> None:
         app.config["JSONLD_CONTEXTS"] = str(DEFAULT_CONTEXTS)
     app.config["PUBLIC_URL"] = (app.config.get("PUBLIC_URL") or
                                 served_url(app.config["HOST"], app.config["PORT"])).rstrip("/")
+    for cookie in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(cookie) is None:
+            app.config[cookie] = app.config["PUBLIC_URL"].startswith("https://")
 
 
 def bank_folders(setting: str | Path | list | tuple) -> list[str]:

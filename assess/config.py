@@ -9,10 +9,19 @@ WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session: exams last h
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_DURATION = 14 * 24 * 3600  # seconds "keep me signed in" lasts
+# Both cookies are Secure (sent over https only) when PUBLIC_URL is https, unless set here.
+SESSION_COOKIE_SECURE = None
+REMEMBER_COOKIE_SECURE = None
+# A signed-in session ends after this long without a request (the exam page's autosaves
+# count), and this long after signing in whatever happens; 0 turns a limit off.
+SESSION_IDLE_MINUTES = 120
+SESSION_MAX_HOURS = 24
 QUESTION_BANKS_DIR = None  # default: <project>/question_banks
 MAX_CONTENT_LENGTH = 1 * 1024 * 1024
 SQLITE_BUSY_TIMEOUT_MS = 5000
-PASSWORD_MIN_LENGTH = 10
+PASSWORD_MIN_LENGTH = 12  # ASVS 2.1.1; common and easily guessed passwords are refused too
 GRADING_LEASE_MINUTES = 10  # a claimed task returns to the queue when its lease runs out
 GRADING_DOUBLE_SHARE = 0.2  # share of tasks graded independently by two graders
 GRADING_ADJUDICATION_THRESHOLD = 0.25  # two marks further apart (share of max) go to a lead
@@ -58,3 +67,16 @@ API_RATE_LIMIT = "600 per minute"
 WEBHOOK_ALLOWED_HOSTS: list[str] = []
 WEBHOOK_TIMEOUT_SECONDS = 10
 RATELIMIT_STORAGE_URI = None  # default: memory://
+# Sign-in and registration (POST) per client address and per account (the email given),
+# and verification (/verify, /api/verify) per address; past a limit the answer is 429 with
+# Retry-After. Limits in Flask-Limiter's notation, counted in RATELIMIT_STORAGE_URI.
+AUTH_RATE_LIMIT = "30 per minute; 300 per hour"
+AUTH_ACCOUNT_RATE_LIMIT = "10 per minute; 100 per hour"
+VERIFY_RATE_LIMIT = "60 per minute; 1000 per hour"
+# After AUTH_LOCKOUT_FAILURES failed sign-ins on one account within the window, that account
+# is refused for AUTH_LOCKOUT_SECONDS, doubling with each further failure, at most
+# AUTH_LOCKOUT_MAX_SECONDS (a success forgets the failures).
+AUTH_LOCKOUT_FAILURES = 5
+AUTH_LOCKOUT_WINDOW_SECONDS = 15 * 60
+AUTH_LOCKOUT_SECONDS = 60
+AUTH_LOCKOUT_MAX_SECONDS = 60 * 60

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 EXTENSION = "assess.settings"
 
@@ -90,6 +90,11 @@ def reconfigure(app: Flask, **values: Any) -> None:
     ``app.config`` alone would not reach the services, which read the settings."""
     app.config.update(values)
     init_app(app)
+
+
+def available() -> bool:
+    """Whether code runs inside an app (a job or request) and so has settings."""
+    return has_app_context() and EXTENSION in current_app.extensions
 
 
 def settings() -> Settings:

@@ -29,6 +29,10 @@ def app(tmp_path):
         "PUBLIC_URL": "https://assess.test",
         "SIGNING_KEYS_DIR": str(tmp_path / "keys"),
         "JOBS_IMMEDIATE": True,  # jobs run where enqueued; test_jobs.py runs real workers
+        # Tests move the clock by hours and days while signed in; test_sessions.py turns the
+        # session time limits on.
+        "SESSION_IDLE_MINUTES": 0,
+        "SESSION_MAX_HOURS": 0,
     })
     from assess.extensions import db
 

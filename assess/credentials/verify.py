@@ -19,7 +19,7 @@ from typing import Any, Callable, Collection, Mapping
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from . import dataintegrity, jose, statuscheck, structure, trust
+from . import bounds, dataintegrity, jose, statuscheck, structure, trust
 from .documents import Loader
 from .multikey import MultikeyError, public_key_from_multibase
 
@@ -98,6 +98,9 @@ def verify(presented: str | Mapping[str, Any], now: datetime, issuer: Issuer,
             return run.verdict("malformed", f"not JSON and not a JWT: {exc.msg} at line "
                                f"{exc.lineno}, column {exc.colno}")
     credential = presented
+    too_big = bounds.problem(credential)
+    if too_big:
+        return run.verdict("malformed", too_big, fmt="json")
     if not _is_text(credential):
         return run.verdict("malformed", NOT_TEXT, fmt="json")
     errors, warnings = structure.problems(credential)
@@ -146,6 +149,9 @@ def _verify_jwt(token: str, run: _Run) -> Verdict:
     except jose.JwtError as exc:
         return run.verdict("malformed", f"JWT: {exc}", fmt="jwt")
     credential = claims.get("vc")
+    too_big = bounds.problem(credential)
+    if too_big:
+        return run.verdict("malformed", f"JWT vc claim: {too_big}", fmt="jwt")
     if not _is_text(credential):
         return run.verdict("malformed", f"JWT vc claim: {NOT_TEXT}", fmt="jwt")
     errors, warnings = structure.problems(credential)

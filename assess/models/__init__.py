@@ -1,4 +1,5 @@
 """Typed models grouped by aggregate. Importing this package registers every table."""
+from .account_event import AccountEvent
 from .assessment import Assessment, AssessmentSection, AssessmentVersion, TierRule
 from .attempt import AnswerEvent, Attempt, Response, ScoreEvent
 from .bank import Bank, Item, ItemVersion, Rubric, RubricVersion
@@ -22,3 +23,4 @@ __all__ = ["AnswerEvent", "Appeal", "Assessment", "AssessmentSection", "Assessme
 __all__ += ["ApiKey", "IdempotencyRecord", "Invitation", "Platform", "PlatformCandidate",
             "SCOPES"]
 __all__ += ["OutboxEvent", "WebhookDelivery", "WebhookEndpoint"]
+__all__ += ["AccountEvent"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -13,6 +14,10 @@ from .types import UTCDateTime
 ROLES = ("applicant", "grader", "lead", "admin")
 # Each role can do everything the roles before it can, except take exams for others' credit.
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class User(UserMixin, db.Model):
@@ -32,16 +37,33 @@ class User(UserMixin, db.Model):
     accommodation_extra_minutes: Mapped[int] = mapped_column(default=0)
     accommodation_multiplier: Mapped[float] = mapped_column(default=1.0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Part of every session and remember cookie (``get_id``): a new token ends them all.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return password_matches(self.password_hash, password)
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+def hash_password(password: str) -> str:
+    """How every stored password is hashed (Werkzeug's scrypt, with its salt and cost)."""
+    return generate_password_hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    return check_password_hash(password_hash, password)

@@ -9,15 +9,15 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ROLES, User
-from . import ServiceError
+from . import ServiceError, passwords
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 DEMO_USERS = (
-    ("applicant", "applicant@demo.assess", "Demo Applicant", "demo-applicant"),
-    ("grader", "grader@demo.assess", "Demo Grader", "demo-grader-1"),
-    ("lead", "lead@demo.assess", "Demo Lead", "demo-lead-123"),
-    ("admin", "admin@demo.assess", "Demo Admin", "demo-admin-12"),
+    ("applicant", "applicant@demo.assess", "Demo Applicant", "sunny-orchard-47"),
+    ("grader", "grader@demo.assess", "Demo Grader", "quiet-harbour-52"),
+    ("lead", "lead@demo.assess", "Demo Lead", "silver-meadow-38"),
+    ("admin", "admin@demo.assess", "Demo Admin", "copper-lantern-61"),
 )
 
 
@@ -29,6 +29,12 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def validate_password(password: str, *, min_length: int, email: str = "") -> None:
+    """The password rules, for a new account and a changed password alike (see
+    services/passwords.py): pass the account's ``email`` so that it is refused as a password."""
+    passwords.check_policy(password, email, min_length)
+
+
 def _new_user(email: str, name: str, password: str, role: str, now: datetime,
               min_length: int) -> User:
     email = normalise_email(email)
@@ -38,9 +44,7 @@ def _new_user(email: str, name: str, password: str, role: str, now: datetime,
         raise ServiceError("Enter your name.", field="name")
     if role not in ROLES:
         raise ServiceError(f"Unknown role {role!r}; roles are {', '.join(ROLES)}.", field="role")
-    if len(password) < min_length:
-        raise ServiceError(f"Use a password of at least {min_length} characters.",
-                           field="password")
+    validate_password(password, min_length=min_length, email=email)
     if find_by_email(email):
         raise ServiceError("An account with this email already exists.", field="email",
                            code="email_taken")
@@ -50,9 +54,20 @@ def _new_user(email: str, name: str, password: str, role: str, now: datetime,
     return user
 
 
-def register(email: str, name: str, password: str, *, now: datetime, min_length: int) -> User:
-    """Self-registration always makes an applicant."""
-    return create_user(email, name, password, "applicant", now=now, min_length=min_length)
+def register(email: str, name: str, password: str, *, now: datetime,
+             min_length: int) -> User | None:
+    """Self-registration always makes an applicant. None when the address has an account
+    already: the caller answers as it does for a new account, so that registering tells no
+    one which addresses have accounts, and the password is hashed all the same so that both
+    take as long."""
+    try:
+        return create_user(email, name, password, "applicant", now=now, min_length=min_length)
+    except ServiceError as exc:
+        if exc.code != "email_taken":
+            raise
+        db.session.rollback()
+        passwords.spend_hashing_time(password)
+        return None
 
 
 def create_user(email: str, name: str, password: str, role: str, *, now: datetime,
@@ -64,7 +79,9 @@ def create_user(email: str, name: str, password: str, role: str, *, now: datetim
 
 def authenticate(email: str, password: str) -> User:
     user = find_by_email(email)
-    if user is None or not user.check_password(password):
+    # One hash check either way (against a dummy hash when there is no such account), so
+    # that the time taken does not tell which addresses have accounts.
+    if not passwords.matches(user.password_hash if user else None, password) or user is None:
         raise ServiceError("Email or password is wrong.", code="bad_credentials")
     if not user.active:
         raise ServiceError("This account is disabled.", code="disabled")

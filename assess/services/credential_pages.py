@@ -159,7 +159,7 @@ def my_certificates(user_id: int, now: datetime) -> dict[str, list[MyAssessment]
     assessments = db.session.scalars(
         select(Assessment).where(Assessment.id.in_(ids))
         .options(selectinload(Assessment.versions).selectinload(AssessmentVersion.tiers))).all()
-    names = _tier_names(ids)
+    names = tier_names(ids)
     grouped: dict[str, list[MyAssessment]] = defaultdict(list)
     for assessment in sorted(assessments, key=lambda a: a.latest.title):
         mine = _my_assessment(assessment, [a for a in attempts if a.assessment_id == assessment.id],
@@ -200,7 +200,7 @@ def _my_assessment(assessment: Assessment, attempts: list[Attempt], held: list[C
     return mine
 
 
-def _tier_names(assessment_ids: set[int]) -> dict[int, dict[str, str]]:
+def tier_names(assessment_ids: set[int]) -> dict[int, dict[str, str]]:
     """Per assessment, tier slug → name across every version (the latest name wins)."""
     rows = db.session.execute(
         select(AssessmentVersion.assessment_id, TierRule.slug, TierRule.name)

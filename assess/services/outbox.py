@@ -14,7 +14,6 @@ import secrets
 from datetime import datetime, timezone
 from typing import Any
 
-from flask import has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -28,6 +27,7 @@ from ..models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from ..settings import available as settings_available
 from ..settings import settings
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def certificate_data(certificate: Certificate, url: str) -> dict[str, Any]:
 @event.listens_for(Session, "after_commit")
 def _queue_after_commit(session: Session) -> None:
     queued = session.info.pop(_QUEUED, None)
-    if not queued or not has_app_context() or settings().jobs_immediate:
+    if not queued or not settings_available() or settings().jobs_immediate:
         return  # immediate mode (the tests): the sweep job, called by the test, sends them
     from ..jobs.tasks import deliver_webhook_event  # the jobs import the services
     for event_id in queued:

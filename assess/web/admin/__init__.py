@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     item_analysis,
     platforms,
     regrading,
+    users,
 )
 from .blueprint import bp
 

@@ -1,4 +1,4 @@
-"""Accounts and their exam-time accommodations."""
+"""Exam-time accommodations (the user pages are in users.py)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -7,12 +7,6 @@ from ...services import ServiceError, accounts
 from ..auth import attach_error, role_required
 from .blueprint import bp
 from .forms import AccommodationForm
-
-
-@bp.get("/users")
-@role_required("admin")
-def users():
-    return render_template("admin/users.html", users=accounts.users_page())
 
 
 @bp.route("/users/<int:user_id>/accommodation", methods=["GET", "POST"])

@@ -1,5 +1,5 @@
-"""Who is asking: Flask-Login's hooks, the role guard and the session shortcut for hot JSON
-endpoints."""
+"""Who is asking: Flask-Login's unauthorized handler, the role guard and the session
+shortcut for JSON endpoints (the user loader is in sessions.py)."""
 from __future__ import annotations
 
 from functools import wraps
@@ -8,14 +8,8 @@ from flask import abort, flash, redirect, request, session, url_for
 from flask_login import current_user, login_required
 
 from ...extensions import login_manager
-from ...models import User
-from ...services import accounts
 from ..errors import error_response, wants_json
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return accounts.get_user(int(user_id)) if user_id.isdigit() else None
+from .sessions import load_user
 
 
 @login_manager.unauthorized_handler
@@ -29,15 +23,17 @@ def unauthorized():
 
 
 def session_user_id() -> int | None:
-    """The signed-in user's id read from the signed session without loading the user.
+    """The signed-in user's id, for JSON endpoints (autosave) that answer 401 themselves.
 
-    Only for hot JSON endpoints whose service checks ownership and the account's state in
-    its own query (autosave). Falls back to Flask-Login, so "remember me" still works.
+    The user is loaded (one primary-key read) so that the session's token is checked: a
+    session ended by signing out must not save answers either. A disabled account's id is
+    given too, for the service to refuse with its own reason.
     """
-    user_id = session.get("_user_id")
-    if isinstance(user_id, str) and user_id.isdigit():
-        return int(user_id)
-    return current_user.id if current_user.is_authenticated else None
+    if current_user.is_authenticated:
+        return current_user.id
+    session_id = session.get("_user_id")
+    user = load_user(session_id) if isinstance(session_id, str) else None
+    return user.id if user is not None else None
 
 
 def role_required(role: str):

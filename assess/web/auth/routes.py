@@ -11,14 +11,18 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ... import clock
-from ...services import ServiceError, accounts
+from ...services import ServiceError, account_settings, accounts
 from ...settings import settings
+from .. import throttle
 from .forms import LoginForm, RegisterForm, attach_error
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+TAKEN_OR_NEW = ("If this address already has an account, sign in with it (or ask an "
+                "administrator to reset its password).")
 
 
 def _safe_next(target: str | None) -> str:
@@ -36,8 +40,11 @@ def login():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
         except ServiceError as exc:
+            if exc.code == "bad_credentials":
+                throttle.record_failure(form.email.data)
             form.form_errors.append(exc.message)
         else:
+            throttle.record_success(form.email.data)
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.errors or form.form_errors else 200
@@ -57,8 +64,13 @@ def register():
         except ServiceError as exc:
             attach_error(form, exc)
         else:
-            login_user(user)
-            flash("Welcome! Your account is ready.", "success")
+            # A taken address is answered like a new account (same status and place), so
+            # that registering tells no one which addresses have accounts.
+            if user is None:
+                flash(TAKEN_OR_NEW, "info")
+            else:
+                login_user(user)
+                flash("Welcome! Your account is ready.", "success")
             return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/register.html", form=form,
@@ -68,6 +80,7 @@ def register():
 @bp.post("/logout")
 @login_required
 def logout():
+    account_settings.end_sessions(current_user.id)  # every copy of this session ends too
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
