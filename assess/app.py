@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from flask import Flask, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import settings
@@ -56,6 +57,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .cli import register_cli
 
     web.register(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address and scheme as the reverse proxies in front say (rate limits
+        # count per client address); only as many hops as are trusted.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     register_cli(app)
     return app
 

@@ -80,3 +80,6 @@ AUTH_LOCKOUT_FAILURES = 5
 AUTH_LOCKOUT_WINDOW_SECONDS = 15 * 60
 AUTH_LOCKOUT_SECONDS = 60
 AUTH_LOCKOUT_MAX_SECONDS = 60 * 60
+# How many reverse proxies in front of the app to believe about the client's address and
+# scheme (X-Forwarded-For / X-Forwarded-Proto); 0 trusts none (the development server).
+TRUSTED_PROXIES = 0

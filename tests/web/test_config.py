@@ -108,3 +108,19 @@ def test_question_banks_dir_takes_several_folders(tmp_path, monkeypatch):
     # Empty parts and repeats are dropped; order is kept.
     assert bank_folders(f"{private}{os.pathsep}{os.pathsep}{public}{os.pathsep}{private}") == \
         [private, public]
+
+
+@pytest.mark.parametrize("hops, seen", [(0, "127.0.0.1"), (1, "203.0.113.7")])
+def test_the_client_address_comes_from_trusted_proxies_only(tmp_path, hops, seen):
+    """Behind TRUSTED_PROXIES reverse proxies the client's address is the forwarded one (rate
+    limits count per client); with none trusted a forged header changes nothing."""
+    app = create_app({"TESTING": True, "TRUSTED_PROXIES": hops,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.sqlite3'}"})
+
+    @app.get("/_whoami")
+    def whoami():
+        from flask import request
+        return request.remote_addr or ""
+
+    reply = app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert reply.text == seen
