@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from helpers import FIXED_NOW
 from platform_support import link_candidate, platform_with_key
+from race_support import interleave, needs_postgresql
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from webhook_support import Receiver
 
@@ -156,6 +157,27 @@ def test_a_claimed_delivery_is_not_claimed_twice(app, make_user):
         first = delivery.claim(delivery_id, FIXED_NOW)
         second = delivery.claim(delivery_id, FIXED_NOW)
     assert (first, second) == (1, None)
+
+
+@needs_postgresql
+def test_two_workers_claiming_one_delivery_at_once_send_it_once(app, make_user):
+    """The first worker's claim is written but not yet committed; the second worker's claim
+    waits for the row, then finds it taken: one try, counted once."""
+    _, key = platform_with_key(app)
+    _endpoint(app, key, "https://acme.example/hooks")
+    link_candidate(app, key, make_user("ann@example.org"), "worker-1")
+    from sqlalchemy import select
+
+    from assess.extensions import db
+    from assess.models import WebhookDelivery
+    with app.app_context():
+        delivery_id = db.session.scalar(select(WebhookDelivery.id))
+
+    first, second = interleave(app, lambda: delivery.claim(delivery_id, FIXED_NOW),
+                               lambda: delivery.claim(delivery_id, FIXED_NOW))
+    assert (first.unwrap(), second.unwrap()) == (1, None)
+    with app.app_context():
+        assert db.session.get(WebhookDelivery, delivery_id).attempts == 1
 
 
 def test_an_appeal_decision_is_told_with_the_rescore_and_the_new_certificate(
