@@ -47,13 +47,16 @@ $(INTEROP): interop/package.json interop/package-lock.json
 
 interop: $(INTEROP)
 
-# Front-end libraries served from /static/vendor/ (Chart.js for the admin overview charts),
-# from the npm registry (needs Node.js); only the files the pages load are copied out.
+# Front-end libraries served from /static/vendor/ (Chart.js for the admin overview charts,
+# zxcvbn for the live password strength hint), from the npm registry (needs Node.js); only
+# the files the pages load are copied out.
 $(VENDOR): frontend/package.json frontend/package-lock.json
 	npm ci --prefix frontend --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor
 	cp frontend/node_modules/chart.js/dist/chart.umd.js $(VENDOR)
 	cp frontend/node_modules/chart.js/LICENSE.md static/vendor/chart.js.LICENSE.md
+	cp frontend/node_modules/zxcvbn/dist/zxcvbn.js static/vendor/zxcvbn.js
+	cp frontend/node_modules/zxcvbn/LICENSE.txt static/vendor/zxcvbn.LICENSE.txt
 
 vendor: $(VENDOR)
 
@@ -95,8 +98,10 @@ clean:
 	rm -rf $(VENV) .pytest_cache contexts/node_modules contexts/build interop/node_modules \
 		frontend/node_modules static/vendor
 
-# Autosave throughput under gunicorn vs a bare ORM upsert (SQLite; PostgreSQL when reachable).
-# Options: make bench BENCH_ARGS="--seconds 20 --backend sqlite" (see --help).
+# Autosave throughput under gunicorn vs two bare baselines, an ORM upsert and a raw-driver
+# upsert (the floor), in alternating rounds, then autosave's p99 at 64 connections (SQLite;
+# PostgreSQL when reachable, in a database of the run's own). Options: make bench
+# BENCH_ARGS="--seconds 20 --backend sqlite --pg-database mine" (see --help).
 .PHONY: bench
 bench:
 	@test -x $(BIN)/python || $(MAKE) install
@@ -120,3 +125,35 @@ load-grading:
 bench-analysis:
 	@test -x $(BIN)/python || $(MAKE) install
 	$(BIN)/python bench/item_analysis.py $(ANALYSIS_ARGS)
+
+# Banks at scale: `banks validate`, a first `banks import` and an unchanged re-import of a
+# generated 10,000-item bank (SQLite; PostgreSQL too when reachable, database
+# assess_bench_banks, created and dropped). Options: make bench-banks
+# BANKS_ARGS="--items 2000 --backend sqlite --pg-database my_bench" (see --help).
+.PHONY: bench-banks
+bench-banks:
+	@test -x $(BIN)/python || $(MAKE) install
+	$(BIN)/python bench/bank_scale.py $(BANKS_ARGS)
+
+# The grading queue at 1,000, 10,000 and 100,000 open tasks: claiming a task and the graders'
+# queue page (SQLite; PostgreSQL too when reachable, database assess_bench_queue, recreated and
+# dropped). Options: make bench-queue QUEUE_ARGS="--plans --backend sqlite" (see --help).
+.PHONY: bench-queue
+bench-queue:
+	@test -x $(BIN)/python || $(MAKE) install
+	$(BIN)/python bench/grading_queue.py $(QUEUE_ARGS)
+
+# Load, soak and faults (not part of `make test`): 300 applicants, 16 graders, 2 leads and a
+# platform (Locust, as a library) for 10 minutes against gunicorn on a private PostgreSQL
+# cluster (initdb in a temp folder), then kill -9 of workers and servers, a PostgreSQL restart,
+# the deadline race, a full and a read-only SQLite, the job worker killed mid-job. Ends with
+# "N acknowledged answers lost, N attempts unscored, N server errors"; exits 1 unless all 0.
+# `make soak-short` is the CI version (about 3 minutes). Options: make soak SOAK_ARGS="--help".
+.PHONY: soak soak-short
+soak:
+	@test -x $(BIN)/python || $(MAKE) install
+	@test -x $(BIN)/locust || $(BIN)/pip install --quiet -c constraints.txt -e ".[soak]"
+	$(BIN)/python bench/soak/run.py $(SOAK_ARGS)
+
+soak-short:
+	@$(MAKE) --no-print-directory soak SOAK_ARGS="--short $(SOAK_ARGS)"

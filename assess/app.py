@@ -88,6 +88,20 @@ def _finish_config(app: Flask) -> None:
     uri = app.config.get("SQLALCHEMY_DATABASE_URI") or \
         f"sqlite:///{Path(app.instance_path) / 'assess.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+    if not uri.startswith("sqlite"):
+        # A server restart leaves every pooled connection dead: test each on checkout so the
+        # first requests after it do not fail (make soak's pg-restart scenario).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_pre_ping", True)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if uri.startswith(("postgres://", "postgresql")) and \
+            not app.config["DATABASE_PREPARED_STATEMENTS"]:
+        # Behind PgBouncer in transaction mode before 1.21, a statement psycopg prepared on
+        # one server connection is missing on the next: never prepare.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {**(options.get("connect_args") or {}),
+                                   "prepare_threshold": None}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if uri.startswith("sqlite"):
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         connect_args = dict(options.get("connect_args") or {})

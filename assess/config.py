@@ -21,6 +21,11 @@ SESSION_MAX_HOURS = 24
 QUESTION_BANKS_DIR = None  # default: <project>/question_banks
 MAX_CONTENT_LENGTH = 1 * 1024 * 1024
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# PostgreSQL: psycopg prepares a statement on the server after its fifth run on a connection.
+# Set False (ASSESS_DATABASE_PREPARED_STATEMENTS=false) behind PgBouncer < 1.21 in
+# transaction mode, where a prepared statement does not follow the client to the next server
+# connection (README, Deployment).
+DATABASE_PREPARED_STATEMENTS = True
 PASSWORD_MIN_LENGTH = 12  # ASVS 2.1.1; common and easily guessed passwords are refused too
 GRADING_LEASE_MINUTES = 10  # a claimed task returns to the queue when its lease runs out
 GRADING_DOUBLE_SHARE = 0.2  # share of tasks graded independently by two graders
@@ -45,6 +50,18 @@ JSONLD_CONTEXTS = None  # default: <project>/contexts/build/contexts.json (`make
 # verified; any other issuer, however intact its signature, is unknown_issuer.
 TRUSTED_ISSUERS: list[str] = []
 GUESS_SAMPLES = 200_000  # Monte Carlo samples for a blueprint's random-guess odds
+# Compressed answers (Flask-Compress, assess/web/static_files.py): brotli or gzip, for these
+# types only (the streamed CSV and JSON Lines exports are left alone), from 500 bytes up.
+# Static files are sent as streams, which the library compresses with brotli only.
+COMPRESS_ALGORITHM = ["br", "gzip"]
+COMPRESS_ALGORITHM_STREAMING = ["br"]
+COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
+                      "application/json", "application/ld+json", "image/svg+xml"]
+COMPRESS_MIN_SIZE = 500
+# Compute those odds when banks are imported (the admin page then reads them); when off, the
+# page computes them on its first view after an import. The tests turn it off (it adds
+# ~0.2 s to each import of the fixture banks).
+VALIDITY_AT_IMPORT = True
 # Background jobs (assess/jobs, run by `flask --app assess jobs worker`). They wait in
 # JOBS_DATABASE, a SQLite file (no server to run), unless REDIS_URL (ASSESS_REDIS_URL) names a
 # Redis server, which the workers of several machines can share. JOBS_IMMEDIATE runs each job
@@ -83,3 +100,29 @@ AUTH_LOCKOUT_MAX_SECONDS = 60 * 60
 # How many reverse proxies in front of the app to believe about the client's address and
 # scheme (X-Forwarded-For / X-Forwarded-Proto); 0 trusts none (the development server).
 TRUSTED_PROXIES = 0
+# Roles whose accounts must sign in with two factors (a list, or one string separated by
+# commas, e.g. "admin,lead"): a signed-in user of such a role without it is sent to set it up
+# (/account/two-factor) before any other page. Empty: two-factor sign-in is optional for all.
+REQUIRE_2FA_FOR: list[str] = []
+# Outgoing mail (password resets, address confirmations, notices). With MAIL_SERVER set, mail
+# goes over SMTP: MAIL_SECURITY "starttls" (port 587), "ssl" (implicit TLS, port 465) or
+# "none" (a local relay only); MAIL_USERNAME/MAIL_PASSWORD log in when set. Without it, each
+# message is written as a .eml file into MAIL_FOLDER (default: <instance>/mail), which is
+# what `make run` does. Messages wait in the database and are retried with backoff.
+MAIL_SERVER = None
+MAIL_PORT = 587
+MAIL_SECURITY = "starttls"
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_FROM = "assess <no-reply@localhost>"
+MAIL_TIMEOUT_SECONDS = 10
+MAIL_FOLDER = None
+# A password reset link works once and for this long; links confirming an address (at
+# registration, or a change on /account) for EMAIL_CONFIRMATION_HOURS. With
+# REQUIRE_EMAIL_CONFIRMATION on, a new account signs in only once its address is confirmed.
+PASSWORD_RESET_MINUTES = 30
+EMAIL_CONFIRMATION_HOURS = 48
+REQUIRE_EMAIL_CONFIRMATION = False
+# Requests for a reset or confirmation link (POST) per address asked about, in Flask-Limiter's
+# notation (per client address they count under AUTH_RATE_LIMIT).
+RESET_RATE_LIMIT = "5 per 15 minutes; 20 per day"

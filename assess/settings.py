@@ -7,7 +7,7 @@ that reaches for ``current_app``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -33,6 +33,7 @@ class Settings:
     drift_confidence: float
     password_min_length: int
     guess_samples: int
+    validity_at_import: bool
     redis_url: str | None  # jobs wait in Redis when set, else in jobs_database (SQLite)
     jobs_database: Path
     jobs_immediate: bool
@@ -40,6 +41,19 @@ class Settings:
     jobs_lease_seconds: float
     webhook_allowed_hosts: tuple[str, ...] = ()  # hosts, addresses or networks (CIDR)
     webhook_timeout_seconds: float = 10.0
+    require_2fa_for: tuple[str, ...] = ()  # roles that must use two-factor sign-in
+    mail_server: str | None = None  # SMTP when set, else .eml files in mail_folder
+    mail_port: int = 587
+    mail_security: str = "starttls"  # starttls | ssl | none
+    mail_username: str | None = None
+    mail_password: str | None = field(default=None, repr=False)
+    mail_from: str = "assess <no-reply@localhost>"
+    mail_timeout_seconds: float = 10.0
+    mail_folder: Path = Path("instance/mail")
+    password_reset_minutes: float = 30.0
+    email_confirmation_hours: float = 48.0
+    require_email_confirmation: bool = False
+    secret_key: str = field(default="", repr=False)  # signs the links mails carry
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], instance_path: str | Path) -> Settings:
@@ -59,6 +73,7 @@ class Settings:
             drift_confidence=float(config["GRADING_DRIFT_CONFIDENCE"]),
             password_min_length=int(config["PASSWORD_MIN_LENGTH"]),
             guess_samples=int(config["GUESS_SAMPLES"]),
+            validity_at_import=truthy(config.get("VALIDITY_AT_IMPORT", True)),
             redis_url=config.get("REDIS_URL") or None,
             jobs_database=Path(config.get("JOBS_DATABASE") or
                                Path(instance_path) / "jobs.sqlite3"),
@@ -67,7 +82,37 @@ class Settings:
             jobs_lease_seconds=float(config["JOBS_LEASE_SECONDS"]),
             webhook_allowed_hosts=issuer_ids(config.get("WEBHOOK_ALLOWED_HOSTS")),
             webhook_timeout_seconds=float(config.get("WEBHOOK_TIMEOUT_SECONDS") or 10),
+            require_2fa_for=tuple(role.lower() for role in
+                                  issuer_ids(config.get("REQUIRE_2FA_FOR"))),
+            **mail_settings(config, instance_path),
         )
+
+
+def mail_settings(config: Mapping[str, Any], instance_path: str | Path) -> dict[str, Any]:
+    security = str(config.get("MAIL_SECURITY") or "starttls").lower()
+    if security not in ("starttls", "ssl", "none"):
+        raise ValueError(f"MAIL_SECURITY is starttls, ssl or none, not {security!r}")
+    return dict(
+        mail_server=config.get("MAIL_SERVER") or None,
+        mail_port=int(config.get("MAIL_PORT") or 587),
+        mail_security=security,
+        mail_username=config.get("MAIL_USERNAME") or None,
+        mail_password=config.get("MAIL_PASSWORD") or None,
+        mail_from=str(config.get("MAIL_FROM") or "assess <no-reply@localhost>"),
+        mail_timeout_seconds=float(config.get("MAIL_TIMEOUT_SECONDS") or 10),
+        mail_folder=Path(config.get("MAIL_FOLDER") or Path(instance_path) / "mail"),
+        password_reset_minutes=float(config.get("PASSWORD_RESET_MINUTES") or 30),
+        email_confirmation_hours=float(config.get("EMAIL_CONFIRMATION_HOURS") or 48),
+        require_email_confirmation=truthy(config.get("REQUIRE_EMAIL_CONFIRMATION")),
+        secret_key=str(config.get("SECRET_KEY") or ""),
+    )
+
+
+def truthy(value: Any) -> bool:
+    """A flag from instance/config.py (a bool) or the environment (a string)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def issuer_ids(value: Any) -> tuple[str, ...]:

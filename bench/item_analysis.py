@@ -212,6 +212,7 @@ def seed(app, attempts: int, rng: random.Random) -> dict[str, int]:
             rubrics[(bank_id, slug)] = (ident, definition, maximum)
         version_id = version.id
         assessment_id = assessment.id
+        item_ids = dict(db.session.execute(select(ItemVersion.id, ItemVersion.item_id)).all())
         db.session.commit()
 
     cheap = generate_password_hash("bench-password-1", method="pbkdf2:sha256:1000")
@@ -268,6 +269,7 @@ def seed(app, attempts: int, rng: random.Random) -> dict[str, int]:
                     task_id = len(tasks) + 1
                     tasks.append({
                         "id": task_id, "response_id": response_id, "part": part.part,
+                        "assessment_id": assessment_id, "item_id": item_ids[iv_id],
                         "kind": part.kind, "rubric_version_id": rubric_id, "text": part.text,
                         "context": dict(part.context), "status": "final", "grades_required": 1,
                         "grades_done": 1, "is_reference": False,

@@ -50,10 +50,11 @@ def seed_assess(app: Flask, users: int) -> list[Slot]:
     return slots
 
 
-def bare_slots(autosave: list[Slot]) -> list[Slot]:
-    """Slots for the baseline: one key per autosave slot, carrying the same answers."""
+def bare_slots(autosave: list[Slot], prefix: str = "/save") -> list[Slot]:
+    """Slots for a baseline (``/save``: ORM, ``/raw``: raw driver): one key per autosave
+    slot, carrying the same answers."""
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
-    return [Slot(f"/save/k{i}", headers, slot.answer) for i, slot in enumerate(autosave)]
+    return [Slot(f"{prefix}/k{i}", headers, slot.answer) for i, slot in enumerate(autosave)]
 
 
 def _schema_and_banks() -> None:

@@ -23,7 +23,9 @@ class Server:
     def __init__(self, app_spec: str, *, env: dict[str, str], workers: int, chdir: Path):
         self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+            # No control socket: by default every gunicorn master takes the same one under
+            # ~/.gunicorn, so two runs on one machine would break each other.
+            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--no-control-socket",
              "--bind", f"{HOST}:{self.port}", "--log-level", "warning",
              "--chdir", str(chdir), app_spec],
             env={**os.environ, **env}, start_new_session=True)
@@ -83,6 +85,20 @@ def create_database(admin_url: str, name: str) -> str:
     """(Re)create database ``name``; return its URL. Never called with a shared name."""
     _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     _admin(admin_url, f'CREATE DATABASE "{name}"')
+    return database_url(admin_url, name)
+
+
+def create_new_database(admin_url: str, name: str) -> str:
+    """Create database ``name``, which must not exist yet (it is never someone else's to
+    drop); return its URL."""
+    import psycopg
+
+    try:
+        _admin(admin_url, f'CREATE DATABASE "{name}"')
+    except psycopg.errors.DuplicateDatabase:
+        raise SystemExit(f"database {name} already exists: choose another name "
+                         "(it is dropped when the run ends, so it must be this run's own)"
+                         ) from None
     return database_url(admin_url, name)
 
 

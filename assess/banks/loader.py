@@ -11,6 +11,7 @@ import yaml
 
 from .. import items as item_types
 from ..core.selection import Candidate
+from . import located_yaml
 from .blueprints import load_assessment
 from .checker import Checker
 from .errors import BankError
@@ -20,24 +21,6 @@ from .specs import SLUG, AssessmentSpec, BankSpec, Loaded, content_hash, slug_fi
 BANK_FIELDS = {"bank", "title", "domain", "description", "rubrics", "items"}
 
 __all__ = ["SLUG", "AssessmentSpec", "BankSpec", "Loaded", "content_hash", "find_files", "load"]
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line each mapping starts on."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.lines: dict[int, int] = {}
-
-    def construct_mapping(self, node, deep=False):
-        mapping = super().construct_mapping(node, deep=deep)
-        self.lines[id(mapping)] = node.start_mark.line + 1
-        return mapping
-
-
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    lambda loader, node: loader.construct_mapping(node, deep=True))
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -50,14 +33,18 @@ def find_files(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def load(paths: Iterable[str | Path], *, known: Iterable[Candidate] = ()) -> Loaded:
+def load(paths: Iterable[str | Path], *, known: Iterable[Candidate] = (),
+         imported: Mapping[str, str] | None = None) -> Loaded:
     """Load every bank and blueprint under ``paths``.
 
     ``known`` are items already in the database, so a blueprint may draw from a bank that is
-    not among the files given.
+    not among the files given. ``imported`` maps the slug of each bank in the database to its
+    content hash: a bank file with the same hash was valid when imported and is what the
+    database holds, so it comes back ``unchanged`` without validating its items again.
     """
     result = Loaded()
     documents: list[tuple[str, Mapping, dict[int, int]]] = []
+    parsed: dict[str, tuple] = {}
     for path in find_files(paths):
         name = str(path)
         result.files.append(name)
@@ -66,28 +53,28 @@ def load(paths: Iterable[str | Path], *, known: Iterable[Candidate] = ()) -> Loa
         except (OSError, UnicodeDecodeError) as exc:
             result.errors.append(BankError(name, f"cannot read the file: {exc}"))
             continue
-        loader = _LineLoader(text)
         try:
-            data = loader.get_single_data()
+            data, lines, keys = located_yaml.parse(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             result.errors.append(BankError(name, f"is not valid YAML: {exc}",
                                            line=mark.line + 1 if mark else None))
             continue
-        finally:
-            loader.dispose()
         if not isinstance(data, Mapping) or not ({"bank", "assessment"} & set(data)):
             result.errors.append(BankError(
                 name, "expected a mapping with a 'bank' key (a bank of items) or an "
                       "'assessment' key (a blueprint)"))
             continue
-        documents.append((name, data, loader.lines))
+        documents.append((name, data, lines))
+        parsed[name] = (data, lines, keys)
 
     broken: set[str] = set()
     for name, data, lines in documents:
         if "bank" in data:
-            spec = _load_bank(name, data, lines, result.errors)
+            spec = (_unchanged_bank(name, data, imported) if imported else None) or \
+                _load_bank(name, data, lines, result.errors)
             if spec:
+                spec.parsed = parsed[name] if parsed[name][2] else None
                 result.banks.append(spec)
             elif isinstance(data.get("bank"), str):
                 broken.add(data["bank"])
@@ -114,6 +101,23 @@ def _check_unique(pairs: list[tuple[str, str]], kind: str, errors: list[BankErro
         seen.setdefault(slug, file)
 
 
+def _body_hash(data: Mapping) -> str:
+    return content_hash({k: data.get(k) for k in sorted(BANK_FIELDS)})
+
+
+def _unchanged_bank(file: str, data: Mapping, imported: Mapping[str, str]) -> BankSpec | None:
+    """The bank as imported, when the file holds exactly what the database does."""
+    slug = data.get("bank")
+    if not isinstance(slug, str) or slug not in imported or not set(data) <= BANK_FIELDS:
+        return None
+    digest = _body_hash(data)
+    if imported[slug] != digest:
+        return None
+    return BankSpec(file, slug, data["title"], data["domain"], data.get("description") or "",
+                    [dict(r) for r in data.get("rubrics") or []],
+                    [dict(i) for i in data["items"]], digest, unchanged=True)
+
+
 def _load_bank(file: str, data: Mapping, lines: dict[int, int],
                errors: list[BankError]) -> BankSpec | None:
     check = Checker()
@@ -131,9 +135,8 @@ def _load_bank(file: str, data: Mapping, lines: dict[int, int],
     items = _bank_items(file, raw_items, lines, rubric_ids, errors)
     if len(errors) > count or slug is None or title is None or domain is None:
         return None
-    body = {k: data.get(k) for k in sorted(BANK_FIELDS)}
     return BankSpec(file, slug, title, domain, data.get("description") or "", rubrics, items,
-                    content_hash(body))
+                    _body_hash(data))
 
 
 def _bank_rubrics(file: str, raw_rubrics: list, lines: dict[int, int],

@@ -30,6 +30,11 @@ class BankSpec:
     rubrics: list[dict]
     items: list[dict]
     content_hash: str
+    # Skipped by ``load(..., imported=...)``: the database already holds exactly this bank
+    # (same content hash), so its items were not validated again and need no import.
+    unchanged: bool = False
+    # The file as parsed (data, mapping lines, key lines), so that lint need not read it again.
+    parsed: Any = field(default=None, repr=False, compare=False)
 
     def candidates(self) -> list[Candidate]:
         return [Candidate(key=(self.slug, i["id"]), bank=self.slug, slug=i["id"], type=i["type"],

@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 
 from .. import clock
 from ..services import accounts, certificates
+from ..settings import settings
 
 
 @click.command("demo")
@@ -18,3 +19,9 @@ def demo_command() -> None:
     key = certificates.signing_key(clock.now())
     click.echo(f"Certificates are signed with {key.kid} (instance keys; rotate with "
                "`flask --app assess keys generate`).")
+    current = settings()
+    if current.mail_server:
+        click.echo(f"Mails are sent over SMTP through {current.mail_server}:{current.mail_port}.")
+    else:
+        click.echo(f"Mails are written to {current.mail_folder} (one .eml file each; set "
+                   "MAIL_SERVER to send them).")

@@ -12,8 +12,17 @@ import logging
 from datetime import datetime
 
 from .. import clock
-from ..services import attempts, certificates, scoring, webhook_delivery
+from ..services import (
+    attempts,
+    certificates,
+    email_addresses,
+    mail_delivery,
+    password_reset,
+    scoring,
+    webhook_delivery,
+)
 from ..services.locks import BatchRun
+from ..services.signed_links import Links
 from . import job, periodic
 
 log = logging.getLogger(__name__)
@@ -37,6 +46,32 @@ def deliver_due_webhooks() -> None:
     tried = webhook_delivery.deliver_all_due(clock.now())
     if tried:
         log.info("Tried %d webhook deliveries", tried)
+
+
+@job
+def send_mail(message_id: str) -> None:
+    """Send a committed mail message (``mail``; one try)."""
+    mail_delivery.send(message_id, clock.now())
+
+
+@job
+def mail_reset_link(email: str, now: datetime, links: Links) -> None:
+    """Mail a password reset link, if the address has an account (``ask_for_reset``)."""
+    password_reset.request_reset(email, now=now, links=links)
+
+
+@job
+def mail_confirmation_link(email: str, now: datetime, links: Links) -> None:
+    """Mail a new confirmation link, if the address's account awaits one."""
+    email_addresses.resend_confirmation(email, now=now, links=links)
+
+
+@periodic
+def send_due_mail() -> None:
+    """Send the mail that is due: retries, and any a lost job left."""
+    sent = mail_delivery.send_all_due(clock.now())
+    if sent:
+        log.info("Sent %d mail message(s)", sent)
 
 
 @periodic

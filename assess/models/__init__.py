@@ -5,6 +5,7 @@ from .attempt import AnswerEvent, Attempt, Response, ScoreEvent
 from .bank import Bank, Item, ItemVersion, Rubric, RubricVersion
 from .credential import Certificate, StatusEntry, StatusList
 from .grading import Appeal, Grade, GradingTask
+from .mail import MailMessage
 from .platform import (
     SCOPES,
     ApiKey,
@@ -13,7 +14,9 @@ from .platform import (
     Platform,
     PlatformCandidate,
 )
+from .recovery_code import RecoveryCode
 from .user import ROLES, User
+from .validity import ValidityReport
 from .webhook import OutboxEvent, WebhookDelivery, WebhookEndpoint
 
 __all__ = ["AnswerEvent", "Appeal", "Assessment", "AssessmentSection", "AssessmentVersion",
@@ -24,3 +27,6 @@ __all__ += ["ApiKey", "IdempotencyRecord", "Invitation", "Platform", "PlatformCa
             "SCOPES"]
 __all__ += ["OutboxEvent", "WebhookDelivery", "WebhookEndpoint"]
 __all__ += ["AccountEvent"]
+__all__ += ["RecoveryCode"]
+__all__ += ["MailMessage"]
+__all__ += ["ValidityReport"]

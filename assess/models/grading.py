@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -22,11 +22,22 @@ class GradingTask(db.Model):
         CheckConstraint(f"status IN {TASK_STATUSES!r}", name="status_known"),
         # The queue takes the oldest free task of a status.
         Index("ix_grading_tasks_queue", "status", "id"),
+        # The task a grader holds (few rows: only leased tasks have a holder).
+        Index("ix_grading_tasks_held", "lease_holder_id", "lease_expires_at",
+              postgresql_where=text("lease_holder_id IS NOT NULL"),
+              sqlite_where=text("lease_holder_id IS NOT NULL")),
+        # The queue under a filter, and the filter's options (distinct values of open tasks).
+        *(Index(f"ix_grading_tasks_open_{column}", column, "id",
+                postgresql_where=text("status = 'open'"), sqlite_where=text("status = 'open'"))
+          for column in ("assessment_id", "item_id", "kind")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), index=True)
     part: Mapped[str] = mapped_column(String(80))  # justification | rewrite | correction:<id>
+    # Copied from the response's attempt and item (they never change) for the queue's filters.
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     kind: Mapped[str] = mapped_column(String(20))
     rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"))
     text: Mapped[str] = mapped_column(Text)  # what the applicant wrote, frozen at submission
@@ -34,7 +45,7 @@ class GradingTask(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="open")
     grades_required: Mapped[int] = mapped_column(default=1)
     grades_done: Mapped[int] = mapped_column(default=0)
-    lease_holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    lease_holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_reference: Mapped[bool] = mapped_column(default=False)  # calibration answer
     final_points: Mapped[float | None]

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,6 +39,19 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Part of every session and remember cookie (``get_id``): a new token ends them all.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # When the holder proved the address theirs (a link mailed to it); None: not yet (only
+    # refused at sign-in when REQUIRE_EMAIL_CONFIRMATION is on).
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Two-factor sign-in (TOTP): a secret without ``totp_enabled_at`` is a set-up not yet
+    # confirmed; ``totp_last_step`` is the time step of the last code accepted, so that no
+    # code (nor an older one) is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column()
+    # Which notification mails the account receives (security mails are always sent).
+    notify_results: Mapped[bool] = mapped_column(default=True, server_default=true())
+    notify_certificates: Mapped[bool] = mapped_column(default=True, server_default=true())
+    notify_appeals: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -55,6 +68,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return password_matches(self.password_hash, password)
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]

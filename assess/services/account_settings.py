@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import AccountEvent, User
 from . import ServiceError
 from .accounts import validate_password
+from .notifications import PREFERENCES
 
 
 def log_event(user_id: int, actor_id: int | None, action: str, now: datetime,
@@ -55,5 +56,19 @@ def change_password(user_id: int, current: str, new: str, *, now: datetime,
     user.set_password(new)
     user.rotate_session_token()
     log_event(user_id, user_id, "password_changed", now)
+    db.session.commit()
+    return user
+
+
+def set_notifications(user_id: int, choices: dict[str, bool], *, now: datetime) -> User:
+    """Switch notification mails on or off (``notifications.PREFERENCES``); logged with what
+    changed. Security mails are not among them: they always go."""
+    user = _user(user_id)
+    changed = {name: bool(choices[name]) for name in PREFERENCES
+               if name in choices and bool(choices[name]) != getattr(user, name)}
+    for name, value in changed.items():
+        setattr(user, name, value)
+    if changed:
+        log_event(user_id, user_id, "notifications_changed", now, **changed)
     db.session.commit()
     return user

@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ROLES, User
+from ..settings import settings
 from . import ServiceError, passwords
+from .signed_links import Links
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -54,25 +56,37 @@ def _new_user(email: str, name: str, password: str, role: str, now: datetime,
     return user
 
 
-def register(email: str, name: str, password: str, *, now: datetime,
-             min_length: int) -> User | None:
-    """Self-registration always makes an applicant. None when the address has an account
-    already: the caller answers as it does for a new account, so that registering tells no
-    one which addresses have accounts, and the password is hashed all the same so that both
-    take as long."""
+def register(email: str, name: str, password: str, *, now: datetime, min_length: int,
+             links: Links) -> User | None:
+    """Self-registration always makes an applicant, whose address is confirmed by a mailed
+    link when REQUIRE_EMAIL_CONFIRMATION is on. None when the address has an account
+    already: its holder is mailed about it, and the caller answers as it does for a new
+    account, so that registering tells no one which addresses have accounts; the password is
+    hashed all the same so that both take as long."""
+    # The mails need this module's lookups: imported here, not at the top, against a cycle.
+    from .email_addresses import queue_account_exists, queue_confirmation
     try:
-        return create_user(email, name, password, "applicant", now=now, min_length=min_length)
+        user = _new_user(email, name, password, "applicant", now, min_length)
     except ServiceError as exc:
         if exc.code != "email_taken":
             raise
         db.session.rollback()
         passwords.spend_hashing_time(password)
+        queue_account_exists(find_by_email(email), now=now, links=links)
+        db.session.commit()
         return None
+    if settings().require_email_confirmation:
+        db.session.flush()  # the id its confirmation link carries
+        queue_confirmation(user, now=now, links=links)
+    db.session.commit()
+    return user
 
 
 def create_user(email: str, name: str, password: str, role: str, *, now: datetime,
                 min_length: int) -> User:
+    """An account made by an administrator (the CLI): its address counts as confirmed."""
     user = _new_user(email, name, password, role, now, min_length)
+    user.email_confirmed_at = now
     db.session.commit()
     return user
 
@@ -85,6 +99,9 @@ def authenticate(email: str, password: str) -> User:
         raise ServiceError("Email or password is wrong.", code="bad_credentials")
     if not user.active:
         raise ServiceError("This account is disabled.", code="disabled")
+    if user.email_confirmed_at is None and settings().require_email_confirmation:
+        raise ServiceError("Confirm your address first: open the link we mailed you when you "
+                           "registered, or ask for a new one below.", code="unconfirmed")
     return user
 
 
@@ -107,6 +124,7 @@ def ensure_demo_users(now: datetime) -> list[DemoAccount]:
             db.session.add(user)
         user.role = role
         user.set_password(password)
+        user.email_confirmed_at = user.email_confirmed_at or now
         accounts.append(DemoAccount(role, email, password, created))
     db.session.commit()
     return accounts

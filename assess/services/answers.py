@@ -64,7 +64,7 @@ def save_answer(attempt_id: int, user_id: int, position: int, raw: Any, revision
         if status != OPEN:  # SQLite: it closed between the lookup and the update
             db.session.commit()
             return _closed_result(finalised_by, saved_revision)
-        same = _same_answer(saved_answer, answer)
+        same = same_answer(saved_answer, answer)
     if flagged is not None or check:
         response = db.session.get(Response, response_id)
         if flagged is not None:
@@ -136,7 +136,7 @@ def _closed_result(finalised_by: str | None, saved_revision: int) -> SaveResult:
                       complete=False, refused=code, message=message)
 
 
-def _same_answer(saved: Any, answer: Any) -> bool:
+def same_answer(saved: Any, answer: Any) -> bool:
     return json.dumps(saved, sort_keys=True) == json.dumps(answer, sort_keys=True)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from ..core.grading import LevelError, score_levels
 from ..extensions import db
 from ..models import Appeal, Attempt, Grade, GradingTask, Response
-from . import ServiceError, certificates, outbox, scoring
+from . import ServiceError, certificates, notifications, outbox, scoring
 from .attempts import owned_attempt
 from .locks import lock_attempt
 
@@ -139,6 +139,7 @@ def decide(appeal_id: int, lead_id: int, *, change: bool, levels: Mapping[str, A
         always_log=True,
         note=f"Appeal on {task.part}: {old_points:g} → {task.final_points:g} of "
              f"{task.max_points:g} points ({'changed' if change else 'upheld'}). {note}")
+    notifications.appeal_decided(attempt, changed=change, note=note, now=now)
     db.session.commit()
     certificates.issue_soon(attempt.id, now)
     db.session.refresh(appeal)

@@ -110,12 +110,20 @@ _CACHE_LIMIT = 20_000
 
 def item_content(item_version_id: int) -> dict[str, Any]:
     """An item version's content, read once per process and database."""
-    cache = _contents.setdefault(db.engine, {})
-    content = cache.get(item_version_id)
+    content = cached_content(item_version_id)
     if content is None:
-        content = db.session.scalar(
-            select(ItemVersion.content).where(ItemVersion.id == item_version_id))
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        cache[item_version_id] = content
+        content = remember_content(item_version_id, db.session.scalar(
+            select(ItemVersion.content).where(ItemVersion.id == item_version_id)))
+    return content
+
+
+def cached_content(item_version_id: int) -> dict[str, Any] | None:
+    return _contents.get(db.engine, {}).get(item_version_id)
+
+
+def remember_content(item_version_id: int, content: dict[str, Any]) -> dict[str, Any]:
+    cache = _contents.setdefault(db.engine, {})
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[item_version_id] = content
     return content

@@ -28,7 +28,8 @@ from ..models import (
     RubricVersion,
     TierRule,
 )
-from ..rendering import markdown_to_html, render_fields
+from ..rendering import markdown_to_html
+from ..settings import settings
 from . import ServiceError
 
 
@@ -59,10 +60,15 @@ def imported_candidates() -> list[Candidate]:
                       tags=tuple(tags)) for bank, slug, kind, skills, tags in rows]
 
 
-def validate_paths(paths: Iterable[str | Path]) -> Loaded:
-    """Validate files; items already imported count for blueprints (none before migrating)."""
-    known = imported_candidates() if inspect(db.engine).has_table(Item.__tablename__) else []
-    return load(paths, known=known)
+def validate_paths(paths: Iterable[str | Path], *, skip_unchanged: bool = False) -> Loaded:
+    """Validate files; items already imported count for blueprints (none before migrating).
+    With ``skip_unchanged``, a bank file whose content hash is the imported bank's comes back
+    ``unchanged``, its items not validated again (what ``import_paths`` wants)."""
+    if not inspect(db.engine).has_table(Item.__tablename__):
+        return load(paths)
+    imported = {slug: digest for slug, digest in db.session.execute(
+        select(Bank.slug, Bank.content_hash))} if skip_unchanged else None
+    return load(paths, known=imported_candidates(), imported=imported)
 
 
 def guessing_report(loaded: Loaded, *, seed: int = 0) -> list[str]:
@@ -81,21 +87,38 @@ def strategy_report_lines(loaded: Loaded, *, seed: int = 0) -> tuple[list[str], 
 
 def import_paths(paths: Iterable[str | Path], *, now: datetime) -> ImportReport:
     """Import every file under ``paths`` or nothing: any error raises ``BankFilesInvalid``."""
-    loaded = validate_paths(paths)
+    loaded = validate_paths(paths, skip_unchanged=True)
     if loaded.errors:
         raise BankFilesInvalid(loaded.errors)
     report = ImportReport()
+    rendered: dict[str, str] = {}  # Markdown -> HTML, as banks repeat texts (taxonomies)
     for spec in loaded.banks:
-        report.banks[spec.slug] = _import_bank(spec, now)
+        report.banks[spec.slug] = _import_bank(spec, now, rendered)
     db.session.flush()
     for spec in loaded.assessments:
         report.assessments[spec.slug] = _import_assessment(spec, now)
+    if settings().validity_at_import:
+        from . import validity_reports  # it reads the banks this module imports
+        db.session.flush()
+        validity_reports.refresh(now)
     db.session.commit()
     return report
 
 
-def _import_bank(spec: BankSpec, now: datetime) -> dict[str, int]:
+def _render(fields: dict[str, str], rendered: dict[str, str]) -> dict[str, str]:
+    """``render_fields``, each distinct text rendered once per import."""
+    out = {}
+    for path, text in fields.items():
+        if text not in rendered:
+            rendered[text] = markdown_to_html(text)
+        out[path] = rendered[text]
+    return out
+
+
+def _import_bank(spec: BankSpec, now: datetime, rendered: dict[str, str]) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0, "retired": 0, "rubrics_changed": 0}
+    if spec.unchanged:  # the database holds exactly this bank (``load(imported=...)``)
+        return {**counts, "unchanged": len(spec.items)}
     bank = db.session.scalar(select(Bank).where(Bank.slug == spec.slug).options(
         selectinload(Bank.items).selectinload(Item.versions),
         selectinload(Bank.rubrics).selectinload(Rubric.versions)))
@@ -116,7 +139,7 @@ def _import_bank(spec: BankSpec, now: datetime) -> dict[str, int]:
         if not rubric.versions or rubric.latest.content_hash != digest:
             rubric.versions.append(RubricVersion(
                 version=len(rubric.versions) + 1, content_hash=digest, definition=entry,
-                rendered=render_fields(rubric_markdown_fields(entry)),
+                rendered=_render(rubric_markdown_fields(entry), rendered),
                 max_points=rubric_max_points(entry), created_at=now))
             counts["rubrics_changed"] += 1
 
@@ -141,8 +164,8 @@ def _import_bank(spec: BankSpec, now: datetime) -> dict[str, int]:
         item.type, item.retired = entry["type"], False
         item.versions.append(ItemVersion(
             version=len(item.versions) + 1, content_hash=digest, content=entry,
-            rendered=render_fields(item_type.markdown_fields(entry)),
-            rendered_gold=render_fields(item_type.gold_markdown_fields(entry)),
+            rendered=_render(item_type.markdown_fields(entry), rendered),
+            rendered_gold=_render(item_type.gold_markdown_fields(entry), rendered),
             skills=list(entry.get("skills") or item_type.default_skills),
             tags=list(entry.get("tags") or []), difficulty=entry.get("difficulty"),
             max_points=item_type.max_points(entry), created_at=now))
@@ -257,16 +280,19 @@ def guessing_reports(*, seed: int = 0, samples: int = DEFAULT_SAMPLES) -> list[G
     for assessment in db.session.scalars(
             select(Assessment).where(Assessment.retired.is_(False)).order_by(Assessment.slug)
             .options(selectinload(Assessment.versions))):
-        if not assessment.versions:
-            continue
-        version = assessment.latest
-        try:
-            odds = validity_report(version.definition, banks, seed=seed, samples=samples)
-        except NotComputable as exc:
-            reports.append(GuessReport(assessment.slug, version.title, [], str(exc)))
-            continue
-        reports.append(GuessReport(assessment.slug, version.title, odds, None))
+        if assessment.versions:
+            reports.append(guess_report(assessment.slug, assessment.latest, banks, seed=seed,
+                                        samples=samples))
     return reports
+
+
+def guess_report(slug: str, version: AssessmentVersion, banks: list[_ImportedBank], *,
+                 seed: int, samples: int) -> GuessReport:
+    try:
+        odds = validity_report(version.definition, banks, seed=seed, samples=samples)
+    except NotComputable as exc:
+        return GuessReport(slug, version.title, [], str(exc))
+    return GuessReport(slug, version.title, odds, None)
 
 
 def lint_report(loaded: Loaded) -> list:

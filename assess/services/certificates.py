@@ -19,7 +19,7 @@ from ..credentials.keys import KeyStore, NoSigningKey, SigningKey
 from ..extensions import db
 from ..models import Attempt, Certificate
 from ..settings import settings
-from . import ServiceError, outbox, status_lists
+from . import ServiceError, notifications, outbox, status_lists
 from .locks import lock_attempt
 
 log = logging.getLogger(__name__)
@@ -207,6 +207,7 @@ def _issue(attempt: Attempt, tier: scoring.TierRule, scored: scoring.Scored,
     status_lists.attach(slot, certificate.id)
     outbox.record("certificate.issued", attempt,
                   outbox.certificate_data(certificate, award.credential_id), now)
+    notifications.certificate_issued(certificate, attempt, award.credential_id, now)
     return certificate
 
 
@@ -234,6 +235,9 @@ def _revoke(certificate: Certificate, now: datetime, reason: str) -> int | None:
     outbox.record("certificate.revoked", certificate.user_id, {
         **outbox.certificate_data(certificate, certificate_url(certificate.public_id)),
         "revoked_at": outbox.iso(now), "reason": reason}, now)
+    if reason != SUPERSEDED:  # a superseded one is followed by its replacement's mail
+        notifications.certificate_revoked(certificate, reason,
+                                          certificate_url(certificate.public_id), now)
     return status_lists.revoked(certificate.id)
 
 

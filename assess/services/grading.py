@@ -25,7 +25,6 @@ from ..models import (
     Grade,
     GradingTask,
     Item,
-    ItemVersion,
     Response,
     Rubric,
     RubricVersion,
@@ -62,6 +61,7 @@ def create_tasks(attempt: Attempt, now: datetime) -> int:
                                written_max, rubric.max_points, thresholds)
         db.session.add(GradingTask(
             response_id=response.id, part=part.part, kind=part.kind,
+            assessment_id=attempt.assessment_id, item_id=response.item_version.item_id,
             rubric_version_id=rubric.id, text=part.text, context=dict(part.context),
             status=OPEN, grades_required=2 if twice else 1, grades_done=0,
             max_points=rubric.max_points, created_at=now))
@@ -246,7 +246,7 @@ def view_of(task: GradingTask, *, show_grades: bool) -> TaskView:
 class Progress:
     graded_total: int
     graded_today: int
-    available: int  # tasks this grader could take now
+    available: queue.Bounded  # tasks this grader could take now (up to a cap)
     held: int | None  # the task they hold, if any
 
 
@@ -256,31 +256,26 @@ def progress(user_id: int, now: datetime, where: QueueFilter = QueueFilter()) ->
                               .where(Grade.grader_id == user_id))
     today = db.session.scalar(select(func.count()).select_from(Grade)
                               .where(Grade.grader_id == user_id, Grade.created_at >= start_of_day))
-    available = db.session.scalar(select(func.count()).select_from(
-        queue.candidates(user_id, now, OPEN, where, ()).subquery()))
+    available = queue.bounded_count(queue.candidates(user_id, now, OPEN, where, ()))
     held = db.session.scalar(select(GradingTask.id).where(queue.held_by(user_id, now)))
     return Progress(total, today, available, held)
 
 
-def adjudication_count(user_id: int, now: datetime) -> int:
-    return db.session.scalar(select(func.count()).select_from(
-        queue.candidates(user_id, now, ADJUDICATION, QueueFilter(), ()).subquery()))
+def adjudication_count(user_id: int, now: datetime) -> queue.Bounded:
+    return queue.bounded_count(queue.candidates(user_id, now, ADJUDICATION, QueueFilter(), ()))
 
 
 def queue_filters() -> dict[str, list[tuple[Any, str]]]:
     """The assessments, items and kinds that have open tasks, for the filter form."""
-    rows = db.session.execute(
-        select(Attempt.assessment_id, AssessmentVersion.title, Item.id, Item.slug,
-               GradingTask.kind).distinct()
-        .select_from(GradingTask)
-        .join(Response, Response.id == GradingTask.response_id)
-        .join(Attempt, Attempt.id == Response.attempt_id)
-        .join(AssessmentVersion, AssessmentVersion.id == Attempt.assessment_version_id)
-        .join(ItemVersion, ItemVersion.id == Response.item_version_id)
-        .join(Item, Item.id == ItemVersion.item_id)
-        .where(GradingTask.status == OPEN)).all()
+    assessment_ids = queue.open_values("assessment_id")
+    titles = dict(db.session.execute(
+        select(AssessmentVersion.assessment_id, AssessmentVersion.title)
+        .where(AssessmentVersion.assessment_id.in_(assessment_ids))
+        .order_by(AssessmentVersion.version)).all())  # the newest version's title wins
+    items = db.session.execute(select(Item.id, Item.slug)
+                               .where(Item.id.in_(queue.open_values("item_id")))).all()
     return {
-        "assessments": sorted({(r[0], r[1]) for r in rows}, key=lambda x: x[1]),
-        "items": sorted({(r[2], r[3]) for r in rows}, key=lambda x: x[1]),
-        "kinds": sorted({(r[4], r[4].capitalize()) for r in rows}),
+        "assessments": sorted(titles.items(), key=lambda x: x[1]),
+        "items": sorted(((r[0], r[1]) for r in items), key=lambda x: x[1]),
+        "kinds": sorted((kind, kind.capitalize()) for kind in queue.open_values("kind")),
     }

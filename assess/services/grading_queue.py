@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import exists, func, literal, or_, select, text, update
 
 from ..core.grading import marked_twice
 from ..extensions import db
-from ..models import Attempt, Grade, GradingTask, ItemVersion, Response
+from ..models import Attempt, Grade, GradingTask, Response
 from ..settings import settings
 from . import ServiceError
 
 OPEN, ADJUDICATION, FINAL = "open", "needs_adjudication", "final"
+COUNT_CAP = 1000  # counts on the queue page stop here ("1,000+"): they cost the same at any size
 
 
 @dataclass(frozen=True)
@@ -40,23 +41,30 @@ def held_by(user_id: int, now: datetime):
     return (GradingTask.lease_holder_id == user_id) & (GradingTask.lease_expires_at >= now)
 
 
+def in_status(status: str):
+    """Written into the SQL, not bound: both planners must see ``status = 'open'`` to use
+    the partial indexes on open tasks (a prepared generic plan could not)."""
+    return GradingTask.status == literal(status, literal_execute=True)
+
+
 def candidates(user_id: int, now: datetime, status: str, where: QueueFilter,
                exclude: Iterable[int]):
-    """Tasks this user may take: free, not from their own attempt, not already marked by
-    them (independent marks must come from different people)."""
+    """Tasks this user may take, oldest first: free, not from their own attempt, not already
+    marked by them (independent marks must come from different people). The planners walk
+    an index in id order (``status, id`` or, under a filter, ``assessment_id|item_id|kind,
+    id`` of the open tasks) and stop at the LIMIT the caller sets."""
+    own_responses = (select(Response.id).join(Attempt, Attempt.id == Response.attempt_id)
+                     .where(Attempt.user_id == user_id))  # read once, nearly always empty
     query = (select(GradingTask.id)
-             .join(Response, Response.id == GradingTask.response_id)
-             .join(Attempt, Attempt.id == Response.attempt_id)
-             .join(ItemVersion, ItemVersion.id == Response.item_version_id)
-             .where(GradingTask.status == status, free(now), Attempt.user_id != user_id,
+             .where(in_status(status), free(now), GradingTask.response_id.not_in(own_responses),
                     ~exists().where(Grade.task_id == GradingTask.id, Grade.grader_id == user_id))
              .order_by(GradingTask.id))
     if status == OPEN:
         query = query.where(GradingTask.grades_done < GradingTask.grades_required)
     if where.assessment_id:
-        query = query.where(Attempt.assessment_id == where.assessment_id)
+        query = query.where(GradingTask.assessment_id == where.assessment_id)
     if where.item_id:
-        query = query.where(ItemVersion.item_id == where.item_id)
+        query = query.where(GradingTask.item_id == where.item_id)
     if where.kind:
         query = query.where(GradingTask.kind == where.kind)
     exclude = list(exclude)
@@ -148,3 +156,46 @@ def leased(task_id: int, user_id: int, now: datetime) -> GradingTask:
             or task.lease_expires_at < now:
         raise not_held(task_id, user_id, now)
     return task
+
+
+@dataclass(frozen=True)
+class Bounded:
+    """A count that stopped at ``COUNT_CAP``: shown as "1,000+" when there were more."""
+
+    number: int
+    more: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.number:,}{'+' if self.more else ''}"
+
+    def __bool__(self) -> bool:
+        return self.number > 0
+
+
+def bounded_count(query) -> Bounded:
+    """Counts rows of ``query`` up to one past the cap, in no particular order: the planner
+    may stop at the first COUNT_CAP + 1 it finds, however many there are."""
+    found = db.session.scalar(select(func.count()).select_from(
+        query.order_by(None).limit(COUNT_CAP + 1).subquery()))
+    return Bounded(min(found, COUNT_CAP), found > COUNT_CAP)
+
+
+OPEN_VALUES = """
+    WITH RECURSIVE found(value) AS (
+        SELECT * FROM (SELECT {column} FROM grading_tasks {hint} WHERE status = 'open'
+                       ORDER BY {column} LIMIT 1) AS first
+        UNION ALL
+        SELECT (SELECT {column} FROM grading_tasks {hint}
+                WHERE status = 'open' AND {column} > found.value ORDER BY {column} LIMIT 1)
+        FROM found WHERE found.value IS NOT NULL)
+    SELECT value FROM found WHERE value IS NOT NULL"""
+
+
+def open_values(column: str) -> list:
+    """The distinct values of ``column`` among open tasks, by a loose index scan: one probe
+    of the column's partial index per value found, never a pass over every open task.
+    SQLite without statistics would rather filter ``(status, id)``: it is told the index."""
+    assert column in ("assessment_id", "item_id", "kind")
+    index = f"ix_grading_tasks_open_{column}"
+    hint = f"INDEXED BY {index}" if db.session.get_bind().dialect.name == "sqlite" else ""
+    return list(db.session.scalars(text(OPEN_VALUES.format(column=column, hint=hint))))

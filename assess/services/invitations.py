@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import Assessment, Invitation, PlatformCandidate, User
 from ..settings import settings
-from . import ServiceError, outbox, paging
+from . import ServiceError, notifications, outbox, paging
 from .accounts import EMAIL, normalise_email
 from .api_keys import Caller
 from .idempotency import Idempotency, Reply, commit_with, replay
@@ -38,6 +38,7 @@ class NewInvitation:
     external_id: str
     assessment: str | None = None  # a slug
     expires_at: datetime | None = None
+    send_email: bool = True  # False: the platform sends the link itself
 
 
 def status_of(invitation: Invitation, now: datetime) -> str:
@@ -115,6 +116,8 @@ def create(caller: Caller, new: NewInvitation, now: datetime,
     db.session.add(invitation)
     db.session.flush()
     link = f"{settings().public_url}/invitations/{token}"
+    if new.send_email:
+        notifications.invitation(invitation, link, now)
     return commit_with(idempotency, Reply(201, as_json(invitation, now, link)), now)
 
 

@@ -24,7 +24,7 @@ from ..models import (
     ScoreEvent,
     TierRule,
 )
-from . import certificates, outbox
+from . import certificates, notifications, outbox
 from .locks import BatchRun, each_locked
 
 FINAL = "final"
@@ -167,6 +167,10 @@ def score_attempt(attempt: Attempt, now: datetime, *, reason: str = "scored",
     if first or change.changed:
         outbox.record("attempt.scored", attempt,
                       {**outbox.attempt_data(attempt), "rescored": not first}, now)
+    if first:
+        notifications.results_ready(attempt, now)
+    elif change.changed and reason != "appeal":  # the appeal's own mail gives the result
+        notifications.result_changed(attempt, change, now)
     certificates.follow_score(attempt, tier, now, changed=first or change.changed)
     return change
 

@@ -1,5 +1,6 @@
-"""User administration: finding accounts, changing a role, disabling and enabling. Every
-change is written to the account log (``AccountEvent``) with who made it and when."""
+"""User administration: finding accounts, changing a role, disabling and enabling, turning
+two-factor sign-in off for a lost phone. Every change is written to the account log
+(``AccountEvent``) with who made it and when."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import ROLES, AccountEvent, Attempt, Certificate, User
-from . import ServiceError
+from . import ServiceError, two_factor
 from .account_settings import log_event
 
 PAGE_SIZE = 50
@@ -84,6 +85,21 @@ def set_active(actor_id: int, user_id: int, active: bool, now: datetime) -> User
             user.rotate_session_token()
         log_event(user.id, actor_id, "enabled" if active else "disabled", now)
         db.session.commit()
+    return user
+
+
+def turn_off_two_factor(actor_id: int, user_id: int, now: datetime) -> User:
+    """For an account holder who lost their authenticator and recovery codes: they sign in
+    with the password alone until they set two-factor sign-in up again."""
+    user = _target(actor_id, user_id)
+    if user.id == actor_id:
+        raise ServiceError("Turn off your own two-factor sign-in on your account page (it asks "
+                           "for your password).", code="own_account")
+    if not user.two_factor_enabled:
+        raise ServiceError("Two-factor sign-in is already off for this account.",
+                           code="not_enabled")
+    two_factor.turn_off(user, actor_id=actor_id, now=now)
+    db.session.commit()
     return user
 
 

@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
         grading,
         headers,
         public,
+        static_files,
         templating,
         throttle,
     )
@@ -32,5 +33,6 @@ def register(app: Flask) -> None:
     throttle.init_app(app)
     api.init_app(app)
     headers.init_app(app)
+    static_files.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -17,6 +17,7 @@ import time
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from limits import parse_many
 
 from ..services.accounts import normalise_email
@@ -26,6 +27,13 @@ EXTENSION = "assess.limiter"
 PREFIX = "assess-web"
 SIGN_IN = ("auth.login",)
 ACCOUNT_FORMS = ("auth.login", "auth.register")
+# Asking for a mailed link: per address like a sign-in, and per address asked about under
+# RESET_RATE_LIMIT, so that no one fills an inbox with links.
+LINK_REQUESTS = ("auth.reset_request", "auth.resend_confirmation")
+# Signed-in forms that ask for the account's password: a stolen session must not be a way to
+# guess it, so they count and lock per account like sign-in (``refused_password``).
+PASSWORD_CHECKS = ("account.password", "account.email", "account.disable_two_factor",
+                   "account.recovery_codes")
 VERIFYING = ("credentials.verify_form", "credentials.api_verify",
              "credentials.verify_page")  # the last with ?id=: it verifies too
 
@@ -40,6 +48,8 @@ def init_app(app: Flask) -> Limiter:
                       key_prefix="assess")
     app.after_request(_retry_after_only_when_refused)  # runs after the limiter's own
     limiter.init_app(app)
+    # The exam's autosave has no limit of its own: spare it the limiter's per-request work.
+    limiter.request_filter(lambda: request.endpoint == "exam.autosave")
     app.extensions[EXTENSION] = limiter
     app.before_request(_throttle)
     return limiter
@@ -68,8 +78,33 @@ def _throttle():
         wait = (_over(config["AUTH_RATE_LIMIT"], "auth-address", request.remote_addr or "")
                 or _over(config["AUTH_ACCOUNT_RATE_LIMIT"], "auth-account", account)
                 or (locked_for(account) if request.endpoint in SIGN_IN else None))
+    elif request.endpoint in LINK_REQUESTS:
+        wait = (_over(config["AUTH_RATE_LIMIT"], "link-address", request.remote_addr or "")
+                or _over(config["RESET_RATE_LIMIT"], "link-account",
+                         account_key(request.form.get("email", ""))))
+    elif request.endpoint in PASSWORD_CHECKS and current_user.is_authenticated:
+        account = account_key(current_user.email)
+        wait = (_over(config["AUTH_ACCOUNT_RATE_LIMIT"], "auth-account", account)
+                or locked_for(account))
     elif request.endpoint in VERIFYING:
         wait = _over(config["VERIFY_RATE_LIMIT"], "verify-address", request.remote_addr or "")
+    if wait is None:
+        return None
+    response = current_app.make_response(error_response(
+        429, "too_many_requests", f"Too many tries: wait {_duration(wait)} and try again."))
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def second_factor_refusal(email: str):
+    """For /auth/two-factor (its form names no account): count the request against the
+    client's address and the account like a sign-in, and refuse it while the account is
+    locked by failed sign-ins or codes. A 429 response, or None to go on."""
+    config = current_app.config
+    account = account_key(email)
+    wait = (_over(config["AUTH_RATE_LIMIT"], "auth-address", request.remote_addr or "")
+            or _over(config["AUTH_ACCOUNT_RATE_LIMIT"], "auth-account", account)
+            or locked_for(account))
     if wait is None:
         return None
     response = current_app.make_response(error_response(
@@ -124,6 +159,13 @@ def record_failure(email: str) -> None:
     storage.clear(failures)
     storage.incr(failures, max(int(config["AUTH_LOCKOUT_WINDOW_SECONDS"]), 2 * delay),
                  amount=count)
+
+
+def refused_password(exc: Exception, email: str) -> None:
+    """After a service refused a signed-in form: a wrong current password counts as a failed
+    sign-in of the account."""
+    if getattr(exc, "code", None) == "bad_credentials":
+        record_failure(email)
 
 
 def record_success(email: str) -> None:

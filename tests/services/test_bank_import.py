@@ -134,3 +134,49 @@ def test_guessing_reports_query_count_does_not_grow_with_assessments(app, import
     assert {r.slug for r in reports} == {"general-screening", "practice"}
     # Bank, Item, ItemVersion, Rubric, RubricVersion, Assessment, AssessmentVersion
     assert len(statements) <= 7, statements
+
+
+def _snapshot():
+    from assess.models import Bank
+    return ([db.session.execute(select(func.count(m.id), func.max(m.id))).one()
+             for m in (Item, ItemVersion, RubricVersion, Assessment)],
+            db.session.execute(select(Bank.slug, Bank.content_hash, Bank.imported_at,
+                                      Bank.source_path).order_by(Bank.slug)).all(),
+            db.session.scalars(select(Item.id).where(Item.retired.is_(True))).all())
+
+
+def test_an_unchanged_bank_file_is_skipped_and_changes_nothing(app, banks_copy, monkeypatch):
+    from datetime import timedelta
+
+    from assess.items.base import ItemType
+    with app.app_context():
+        import_paths([banks_copy], now=FIXED_NOW)
+        before = _snapshot()
+        validated = []
+        original = ItemType.validate
+        monkeypatch.setattr(ItemType, "validate",
+                            lambda self, entry: validated.append(entry["id"]) or
+                            original(self, entry))
+        report = import_paths([banks_copy], now=FIXED_NOW + timedelta(days=1))
+        assert not report.changed and validated == []  # skipped by its content hash
+        assert report.banks["starter"] == {"created": 0, "updated": 0, "retired": 0,
+                                           "rubrics_changed": 0,
+                                           "unchanged": before[0][0][0]}
+        db.session.expire_all()
+        assert _snapshot() == before
+
+
+def test_a_changed_or_broken_file_is_not_skipped(app, banks_copy):
+    bank_file = banks_copy / "starter.yaml"
+    with app.app_context():
+        import_paths([banks_copy], now=FIXED_NOW)
+        text = bank_file.read_text()
+        bank_file.write_text(text + "\nextra: not a bank field\n")
+        with pytest.raises(BankFilesInvalid) as caught:
+            import_paths([banks_copy], now=FIXED_NOW)
+        first = caught.value.errors[0]  # then the blueprints drawing from the broken bank
+        assert (first.file, first.field, first.line) == (str(bank_file), "extra", 1)
+        bank_file.write_text(text.replace("Give me exactly three bullet points",
+                                          "Give me exactly 3 bullet points", 1))
+        report = import_paths([banks_copy], now=FIXED_NOW)
+        assert report.banks["starter"]["updated"] == 1 and report.changed

@@ -27,8 +27,13 @@ from sqlalchemy import func, select, update
 
 
 def scored_with_certificate_due(app, make_user) -> tuple[int, int]:
-    """A graded attempt whose certificate is due, not yet signed: (user id, attempt id)."""
+    """A graded attempt whose certificate is due, not yet signed: (user id, attempt id). The
+    applicant wants no notification mail, so no mail job is in the queue."""
+    from assess.services import account_settings
     (applicant,) = finished_attempts(app, make_user, 1)
+    with app.app_context():
+        account_settings.set_notifications(
+            applicant, {"notify_results": False, "notify_certificates": False}, now=FIXED_NOW)
     grade_all(app, make_user("grader@example.org", "grader"))
     with app.app_context():
         attempt = the_attempt(applicant)
@@ -60,7 +65,9 @@ def test_jobs_wait_in_the_instance_folder_unless_redis_is_named(app, tmp_path):
     assert isinstance(queue(app).huey, RedisHuey)
     assert set(queue(app).wrappers) == {"issue_certificate", "finalise_expired_attempts",
                                         "repair_scores", "issue_due_certificates",
-                                        "deliver_webhook_event", "deliver_due_webhooks"}
+                                        "deliver_webhook_event", "deliver_due_webhooks",
+                                        "send_mail", "mail_reset_link",
+                                        "mail_confirmation_link", "send_due_mail"}
 
 
 def test_the_scheduler_runs_the_sweep_every_minute(app):
@@ -69,7 +76,7 @@ def test_the_scheduler_runs_the_sweep_every_minute(app):
     for minute in (0, 1, 37):
         names = {task.name for task in huey.read_periodic(FIXED_NOW.replace(minute=minute))}
         assert names == {"finalise_expired_attempts", "repair_scores", "issue_due_certificates",
-                         "deliver_due_webhooks"}
+                         "deliver_due_webhooks", "send_due_mail"}
 
 
 # ---- what the jobs do ------------------------------------------------------------------------

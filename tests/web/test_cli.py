@@ -47,6 +47,7 @@ def test_create_admin_and_demo_users(runner, app):
     assert result.exit_code != 0 and "already exists" in result.output
     demo = runner.invoke(args=["demo"])
     assert "applicant@demo.assess" in demo.output and "password:" in demo.output
+    assert "Mails are written to " in demo.output and "mail" in demo.output
     runner.invoke(args=["demo"])  # twice is fine
     with app.app_context():
         roles = dict(db.session.execute(select(User.email, User.role)).all())

@@ -99,3 +99,22 @@ def _expire_lock(app, email: str) -> None:
     with app.test_request_context():
         storage = app.extensions[throttle.EXTENSION].storage
         storage.clear(throttle._keys(throttle.account_key(email))[1])
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/account/password", {"current_password": "wrong password",
+                           "password": "a fresh passphrase 42",
+                           "confirm": "a fresh passphrase 42"}),
+    ("/account/email", {"email": "new@example.org", "current_password": "wrong password"}),
+])
+def test_a_signed_in_form_asking_for_the_password_locks_like_sign_in(app, client, login,
+                                                                     path, data):
+    """A stolen session is no way to guess the account's password: wrong current passwords
+    lock the account, for these forms and for sign-in alike."""
+    login("ada@example.org", password=PASSWORD)
+    app.config.update(AUTH_LOCKOUT_FAILURES=3, AUTH_LOCKOUT_SECONDS=60)
+    for _ in range(3):
+        assert client.post(path, data=data).status_code == 400
+    locked = client.post(path, data={**data, "current_password": PASSWORD})
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 50
+    assert sign_in(client, "ada@example.org", PASSWORD).status_code == 429

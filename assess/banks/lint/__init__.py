@@ -15,8 +15,9 @@ from here):
    items, whose options are a shared taxonomy) and claims, lower-cased with punctuation
    stripped. Two items whose word ``SHINGLE_WORDS``-gram sets have a Jaccard similarity of at
    least ``DUPLICATE_JACCARD`` are reported, as are two items of the same type with the same
-   (normalised) prompt. Pairs are found through an inverted index of shingles, so only items
-   that share a shingle are ever compared.
+   (normalised) prompt. Pairs are found by prefix filtering (``similar_pairs``): only items
+   sharing one of their rarest shingles are ever compared, so a phrase every item repeats
+   costs nothing.
 2. **Gold balance** (``gold-balance``), per bank and item type, when at least ``MIN_ITEMS``
    items qualify, with an exact two-sided binomial test (``binomial_two_sided``) flagging
    p < ``ALPHA``:

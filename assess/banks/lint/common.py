@@ -11,6 +11,7 @@ import yaml
 
 from ... import items as item_types
 from ...items import ItemType, LintFacts
+from ..located_yaml import fast_parse
 
 MIN_ITEMS = 6
 ALPHA = 0.05
@@ -41,22 +42,43 @@ class Finding:
 
 # ------------------------------------------------------------------ statistics
 
+# Up to here math.comb(n, k) fits in a float for every k (comb(1030, 515) does not).
+_FLOAT_COMB_MAX_N = 1_000
+
+
+def _log_pmf(k: int, n: int, log_p: float, log_q: float) -> float:
+    return (math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+            + k * log_p + (n - k) * log_q)
+
+
 def binomial_pmf(k: int, n: int, p: float) -> float:
-    return math.comb(n, k) * p ** k * (1 - p) ** (n - k)
+    """P(X = k) for X ~ Binomial(n, p); in log space for large n, where ``math.comb(n, k)``
+    no longer fits in a float."""
+    if n <= _FLOAT_COMB_MAX_N or p <= 0 or p >= 1:
+        return math.comb(n, k) * p ** k * (1 - p) ** (n - k)
+    return math.exp(_log_pmf(k, n, math.log(p), math.log1p(-p)))
 
 
 def binomial_two_sided(k: int, n: int, p: float) -> float:
     """Exact two-sided binomial test: the total probability of every outcome no more likely
-    than ``k`` successes in ``n`` trials at rate ``p`` (as R's ``binom.test``)."""
+    than ``k`` successes in ``n`` trials at rate ``p`` (as R's ``binom.test``). For large n
+    the terms are compared and summed in log space (log-sum-exp), so any n works."""
     if n <= 0:
         return 1.0
     if p <= 0:
         return 1.0 if k == 0 else 0.0
     if p >= 1:
         return 1.0 if k == n else 0.0
-    observed = binomial_pmf(k, n, p)
-    probabilities = [binomial_pmf(i, n, p) for i in range(n + 1)]
-    return min(1.0, sum(q for q in probabilities if q <= observed * (1 + 1e-7)))
+    if n <= _FLOAT_COMB_MAX_N:
+        observed = binomial_pmf(k, n, p)
+        probabilities = [binomial_pmf(i, n, p) for i in range(n + 1)]
+        return min(1.0, sum(q for q in probabilities if q <= observed * (1 + 1e-7)))
+    log_p, log_q = math.log(p), math.log1p(-p)
+    logs = [_log_pmf(i, n, log_p, log_q) for i in range(n + 1)]
+    bound = logs[k] + math.log1p(1e-7)  # binom.test's relative tolerance
+    kept = [value for value in logs if value <= bound]
+    top = max(kept)
+    return min(1.0, math.exp(top) * math.fsum(math.exp(v - top) for v in kept))
 
 
 # ------------------------------------------------------------------ locations
@@ -68,52 +90,46 @@ class _Where:
     sections: dict[str, int] = field(default_factory=dict)  # blueprint section id -> line
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # only node positions are read
-
-
-def _scalar(node: Any) -> str | None:
-    return node.value if isinstance(node, yaml.ScalarNode) else None
-
-
-def _fields(node: yaml.MappingNode) -> dict[str, int]:
-    return {_scalar(k): k.start_mark.line + 1 for k, _ in node.value if _scalar(k)}
-
-
-def _ident(node: Any) -> str | None:
-    if not isinstance(node, yaml.MappingNode):
+def _ident(value: Any) -> str | None:
+    if not isinstance(value, Mapping):
         return None
-    return next((_scalar(v) for k, v in node.value if _scalar(k) == "id"), None)
+    ident = value.get("id")
+    return None if ident is None or isinstance(ident, (Mapping, list)) else str(ident)
 
 
 def _locate(file: str) -> _Where:
     """Lines of items, their fields, rubrics and criteria, re-read from the bank file (the
     loader's specs do not keep them), and of a blueprint's sections. Empty when the file
     cannot be read."""
-    where = _Where({}, {})
     try:
-        root = yaml.compose(Path(file).read_text(encoding="utf-8"), Loader=_FAST_LOADER)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        parsed = fast_parse(Path(file).read_text(encoding="utf-8"), key_lines=True)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
+        return _Where({}, {})  # ValueError: a file the fast parser leaves to PyYAML (no lines)
+    return _where_in(*parsed)
+
+
+def _where_in(root: Any, lines: dict[int, int], keys: dict[int, dict]) -> _Where:
+    where = _Where({}, {})
+    if not isinstance(root, Mapping):
         return where
-    if not isinstance(root, yaml.MappingNode):
-        return where
-    for key, value in root.value:
-        if not isinstance(value, yaml.SequenceNode):
+    for key, value in root.items():
+        if not isinstance(value, list):
             continue
-        for node in value.value:
+        for node in value:
             ident = _ident(node)
             if ident is None:
                 continue
-            if _scalar(key) == "items":
-                where.items.setdefault(ident, (node.start_mark.line + 1, _fields(node)))
-            elif _scalar(key) == "rubrics":
-                criteria = {}
-                for k, v in node.value:
-                    if _scalar(k) == "criteria" and isinstance(v, yaml.SequenceNode):
-                        criteria = {_ident(c): c.start_mark.line + 1 for c in v.value
-                                    if _ident(c)}
-                where.rubrics.setdefault(ident, (node.start_mark.line + 1, criteria))
-            elif _scalar(key) == "sections":
-                where.sections.setdefault(ident, node.start_mark.line + 1)
+            line = lines[id(node)]
+            if key == "items":
+                fields = {str(k): n for k, n in keys[id(node)].items()}
+                where.items.setdefault(ident, (line, fields))
+            elif key == "rubrics":
+                criteria = node.get("criteria")
+                where.rubrics.setdefault(ident, (line, {
+                    _ident(c): lines[id(c)] for c in criteria if _ident(c)}
+                    if isinstance(criteria, list) else {}))
+            elif key == "sections":
+                where.sections.setdefault(ident, line)
     return where
 
 
@@ -131,8 +147,11 @@ class _Context:
         return found[1]
 
     def where(self, bank: BankContent) -> _Where:
-        """The bank file's lines, read on the first finding that needs them (most banks have
-        none, and the loader has already read every file once)."""
+        """The bank file's lines, on the first finding that needs them: from the loader's
+        parse when the bank carries it (``BankSpec.parsed``), else read from the file."""
+        parsed = getattr(bank, "parsed", None)
+        if parsed is not None and bank.file not in self._where:
+            self._where[bank.file] = _where_in(*parsed)
         return self.where_file(bank.file)
 
     def where_file(self, file: str) -> _Where:

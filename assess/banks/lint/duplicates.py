@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
-from itertools import combinations
+from collections import Counter
+from fractions import Fraction
+from itertools import chain
 from typing import Mapping, Sequence
 
 from ...items import LintFacts
@@ -27,25 +29,48 @@ def item_text(entry: Mapping, facts: LintFacts | None = None) -> str:
 def shingles(words: Sequence[str], size: int = SHINGLE_WORDS) -> set[tuple[str, ...]]:
     if len(words) <= size:
         return {tuple(words)} if words else set()
-    return {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
+    return set(zip(*(words[i:] for i in range(size))))
+
+
+def similar_pairs(sets: Sequence[set], threshold: float) -> dict[tuple[int, int], float]:
+    """``{(i, j): Jaccard similarity}`` for every i < j whose sets are at least ``threshold``
+    alike, without comparing every pair: prefix filtering (Bayardo et al., "Scaling up all
+    pairs similarity search", 2007). Shingles are ranked rarest first (one order for the
+    whole run); two sets sharing a ``threshold`` of their union share a shingle among the
+    ``len - ceil(threshold * len) + 1`` best-ranked of either, so only sets meeting in those
+    prefixes are compared, and a phrase most items hold is almost never in a prefix. Exact
+    and deterministic: the same pairs as comparing every pair."""
+    frequency = Counter(chain.from_iterable(sets))
+    # Only shingles two sets hold can join a pair; the others rank first (rarest) and are
+    # skipped. Stable sort: equally frequent shingles keep the order they were met in.
+    shared = sorted((s for s, n in frequency.items() if n > 1), key=frequency.__getitem__)
+    rank = dict(zip(shared, range(len(shared))))
+    # Exact and a hair low, so rounding never shortens a prefix (0.9 * 10 is 9.000…02).
+    at_least = Fraction(threshold) - Fraction(1, 10 ** 9)
+    top, bottom = at_least.numerator, at_least.denominator
+    index: dict[int, list[int]] = {}
+    found: dict[tuple[int, int], float] = {}
+    for j, own in enumerate(sets):
+        held = sorted(map(rank.__getitem__, own & rank.keys()))
+        keep = len(own) + (-top * len(own)) // bottom + 1  # len - ceil(at_least * len) + 1
+        prefix = held[:max(0, keep - (len(own) - len(held)))]
+        candidates = {i for token in prefix for i in index.get(token, ())}
+        for i in sorted(candidates):
+            common = len(sets[i] & own)
+            similarity = common / (len(sets[i]) + len(own) - common)
+            if similarity >= threshold:
+                found[(i, j)] = similarity
+        for token in prefix:
+            index.setdefault(token, []).append(j)
+    return found
 
 
 def _duplicates(context: _Context, banks: Sequence[BankContent]) -> None:
     entries = [(bank, entry) for bank in banks for entry in bank.items]
     sets = [shingles(normalise(item_text(entry, context.facts(entry)))) for _, entry in entries]
-    index: dict[tuple[str, ...], list[int]] = {}
-    for i, shingle_set in enumerate(sets):
-        for shingle in shingle_set:
-            index.setdefault(shingle, []).append(i)
-    shared: dict[tuple[int, int], int] = {}
-    for holders in index.values():
-        for pair in combinations(holders, 2):
-            shared[pair] = shared.get(pair, 0) + 1
-    reported: dict[tuple[int, int], str] = {}
-    for (i, j), common in shared.items():
-        similarity = common / (len(sets[i]) + len(sets[j]) - common)
-        if similarity >= DUPLICATE_JACCARD:
-            reported[(i, j)] = f"{similarity:.0%} of word {SHINGLE_WORDS}-grams shared"
+    reported: dict[tuple[int, int], str] = {
+        pair: f"{similarity:.0%} of word {SHINGLE_WORDS}-grams shared"
+        for pair, similarity in similar_pairs(sets, DUPLICATE_JACCARD).items()}
     prompts: dict[tuple[str, tuple[str, ...]], int] = {}
     for j, (_, entry) in enumerate(entries):
         words = tuple(normalise(entry.get("prompt") or ""))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SubmitField
+from wtforms import BooleanField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -17,3 +17,11 @@ class PasswordChangeForm(FlaskForm):
 
 class SignOutEverywhereForm(FlaskForm):
     submit = SubmitField("Sign out everywhere else")
+
+
+class NotificationsForm(FlaskForm):
+    """One box per kind of notification mail; field names are the ``User`` columns."""
+    notify_results = BooleanField("My results are ready, or a regrade changed them")
+    notify_certificates = BooleanField("A certificate is issued to me, or revoked")
+    notify_appeals = BooleanField("An appeal I filed is decided")
+    submit = SubmitField("Save")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 
+from ... import clock
 from ...core import strategies as strategy_rules
 from ...core.validity import GUESS_WARNING
-from ...services import ServiceError, exposure
+from ...services import ServiceError, exposure, validity_reports
 from ...services import banks as bank_service
 from ...services import overview as overview_service
-from ...settings import settings
 from ..auth import role_required
 from .blueprint import bp
 
@@ -24,7 +24,7 @@ def strategies(slug: str):
 @bp.get("/assessments")
 @role_required("admin")
 def assessments():
-    reports = bank_service.guessing_reports(samples=settings().guess_samples)
+    reports = validity_reports.guessing_reports(clock.now())
     return render_template("admin/assessments.html", reports=reports,
                            threshold=GUESS_WARNING)
 

@@ -20,3 +20,7 @@ class DisableForm(FlaskForm):
 
 class EnableForm(FlaskForm):
     submit = SubmitField("Enable account")
+
+
+class TurnOffTwoFactorForm(FlaskForm):
+    submit = SubmitField("Turn off two-factor sign-in")

@@ -1,4 +1,5 @@
-"""User administration: search, one account's record and log, role, disable and enable."""
+"""User administration: search, one account's record and log, role, disable and enable,
+two-factor sign-in off."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -9,7 +10,7 @@ from ...models import ROLES
 from ...services import ServiceError, user_admin
 from ..auth import role_required
 from .blueprint import bp
-from .user_forms import DisableForm, EnableForm, RoleForm
+from .user_forms import DisableForm, EnableForm, RoleForm, TurnOffTwoFactorForm
 
 
 @bp.get("/users")
@@ -34,7 +35,8 @@ def user_page(user_id: int):
         abort(404)
     return render_template("admin/user.html", record=record,
                            role_form=RoleForm(role=record.user.role),
-                           disable_form=DisableForm(), enable_form=EnableForm())
+                           disable_form=DisableForm(), enable_form=EnableForm(),
+                           two_factor_form=TurnOffTwoFactorForm())
 
 
 @bp.post("/users/<int:user_id>/role")
@@ -64,6 +66,16 @@ def enable_user(user_id: int):
     if EnableForm().validate_on_submit():
         _apply(lambda: user_admin.set_active(current_user.id, user_id, True, clock.now()),
                "The account is enabled.")
+    return redirect(url_for(".user_page", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/two-factor/disable")
+@role_required("admin")
+def turn_off_two_factor(user_id: int):
+    """For a lost phone (and lost recovery codes): the password alone signs in again."""
+    if TurnOffTwoFactorForm().validate_on_submit():
+        _apply(lambda: user_admin.turn_off_two_factor(current_user.id, user_id, clock.now()),
+               "Two-factor sign-in is off for this account.")
     return redirect(url_for(".user_page", user_id=user_id))
 
 

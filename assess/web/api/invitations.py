@@ -19,8 +19,10 @@ TAGS = ("invitations",)
 @api_spec.validate(json=InvitationIn, tags=TAGS,
                    resp=responses(HTTP_201=InvitationOut, conflict=True))
 def create_invitation(json: InvitationIn):
-    """Invite a person: 201 with the one-time link to send them."""
-    new = service.NewInvitation(json.email, json.external_id, json.assessment, json.expires_at)
+    """Invite a person: 201 with the one-time link, which is also mailed to them unless
+    `send_email` is false."""
+    new = service.NewInvitation(json.email, json.external_id, json.assessment, json.expires_at,
+                                json.send_email)
     return reply_of(service.create(caller(), new, clock.now(), request_idempotency()))
 
 

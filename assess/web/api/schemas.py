@@ -60,6 +60,8 @@ class InvitationIn(Strict):
                              description="Your own id for this person (a worker id).")
     assessment: str | None = Slug
     expires_at: datetime | None = Field(None, description="Default: 14 days; at most 90.")
+    send_email: bool = Field(True, description="Mail the one-time link to the person "
+                             "(default); false if you send it yourself.")
 
 
 class InvitationOut(BaseModel):

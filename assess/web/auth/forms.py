@@ -25,6 +25,12 @@ class RegisterForm(FlaskForm):
     submit = SubmitField("Create account")
 
 
+class SecondStepForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired(), Length(max=40)],
+                       render_kw={"autocapitalize": "off", "spellcheck": "false"})
+    submit = SubmitField("Continue")
+
+
 def attach_error(form: FlaskForm, exc: ServiceError) -> None:
     """Show a service refusal next to the field it concerns, or above the form."""
     field = form._fields.get(exc.field or "")

@@ -36,6 +36,21 @@ def session_user_id() -> int | None:
     return user.id if user is not None else None
 
 
+def session_identity() -> tuple[int, str] | None:
+    """The (user id, session token) the signed session claims, without loading the user:
+    for autosave, whose service checks the token against the account in its one lookup (and
+    answers None when it does not match, for the caller to take ``session_user_id``).
+    Flask-Login's session protection runs as it does when it loads the user. None when the
+    session names nobody (a remember cookie may still sign in: ``session_user_id`` does)."""
+    session_id = session.get("_user_id")
+    if not isinstance(session_id, str) or login_manager._session_protection_failed():
+        return None
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    return int(user_id), token
+
+
 def role_required(role: str):
     """Only signed-in users holding ``role`` (or a higher one) may pass."""
     def decorator(view):

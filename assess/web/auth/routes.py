@@ -17,12 +17,14 @@ from ... import clock
 from ...services import ServiceError, account_settings, accounts
 from ...settings import settings
 from .. import throttle
+from . import pending
 from .forms import LoginForm, RegisterForm, attach_error
+from .links import mail_links
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-TAKEN_OR_NEW = ("If this address already has an account, sign in with it (or ask an "
-                "administrator to reset its password).")
+TAKEN_OR_NEW = ("If this address already has an account, we have mailed it: sign in with it, "
+                "or reset its password.")
 
 
 def _safe_next(target: str | None) -> str:
@@ -44,6 +46,10 @@ def login():
                 throttle.record_failure(form.email.data)
             form.form_errors.append(exc.message)
         else:
+            if user.two_factor_enabled:  # not signed in yet: a code comes next (and only
+                # the code's success forgets the account's failed tries)
+                pending.start(user, form.remember.data, _safe_next(request.args.get("next")))
+                return redirect(url_for(".two_factor"))
             throttle.record_success(form.email.data)
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
@@ -60,10 +66,15 @@ def register():
         try:
             user = accounts.register(form.email.data, form.name.data, form.password.data,
                                      now=clock.now(),
-                                     min_length=settings().password_min_length)
+                                     min_length=settings().password_min_length,
+                                     links=mail_links())
         except ServiceError as exc:
             attach_error(form, exc)
         else:
+            if settings().require_email_confirmation:  # new or taken: the same page
+                return render_template("auth/link_sent.html", what="register",
+                                       email=accounts.normalise_email(form.email.data),
+                                       hours=int(settings().email_confirmation_hours))
             # A taken address is answered like a new account (same status and place), so
             # that registering tells no one which addresses have accounts.
             if user is None:

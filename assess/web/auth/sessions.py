@@ -24,6 +24,7 @@ from ... import clock
 from ...extensions import login_manager
 from ...models import User
 from ...services import accounts
+from ..session_cookies import RememberingSessionInterface
 
 SIGNED_IN_AT = "signed_in_at"
 SEEN_AT = "seen_at"
@@ -59,8 +60,8 @@ def _expired(now: int, signed_in_at: int, seen_at: int) -> bool:
 
 def enforce_session_limits() -> None:
     """Before every request: end a signed-in session past a limit, else refresh its idle
-    timestamp."""
-    if "_user_id" not in session:
+    timestamp. Static files skip it: reading the session would make them vary by cookie."""
+    if request.endpoint == "static" or "_user_id" not in session:
         return
     now = _now()
     signed_in_at, seen_at = session.get(SIGNED_IN_AT), session.get(SEEN_AT)
@@ -85,6 +86,7 @@ def _refresh_seconds() -> int:
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = RememberingSessionInterface()
     app.before_request(enforce_session_limits)
     user_logged_in.connect(_stamp, app)
     user_loaded_from_cookie.connect(_stamp, app)

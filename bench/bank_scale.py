@@ -1,0 +1,215 @@
+"""Bank scale benchmark: ``make bench-banks`` (``.venv/bin/python bench/bank_scale.py``).
+
+What is measured
+    A generated bank of ``--items`` items (10,000 by default), written to a temporary folder:
+    the items of ``question_banks/starter.yaml`` (every item type, with its rubrics) copied
+    over and over, each copy with every word of four letters or more replaced by random
+    letters of the same length (the same word by the same letters within a copy, so spans,
+    claims and lengths stay valid). Common short words are kept, pairwise prompts share one
+    instruction sentence (as generated banks do) and one copy in fifty is a near-duplicate of
+    the copy before it, so the near-duplicate rule has shingles held by thousands of items and
+    real pairs to find. Timed, in one process each:
+
+    validate   ``banks validate`` as the command runs it (load, lint, reports), on SQLite;
+    import     ``banks import`` into an empty database (the schema already created);
+    re-import  ``banks import`` of the same, unchanged file, which must change nothing;
+
+    on SQLite and on PostgreSQL when reachable (database ``--pg-database``, default
+    ``assess_bench_banks``, created and dropped by this script, through psycopg as the app).
+Targets: validate under 10 s, first import under 10 s, unchanged re-import under 3 s.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+sys.path.append(str(ROOT))  # assess, if not installed
+
+from servers import create_database, drop_database, postgres_reachable  # noqa: E402
+
+PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/")
+TEMPLATE = ROOT / "question_banks" / "starter.yaml"
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+TARGETS = {"validate": 10.0, "import": 10.0, "re-import": 3.0}
+KEEP = frozenset("""the and that this with from they them their there then than what which
+when where will would have been were your into also some such only other more most very
+over must each does just like make made""".split())
+SHARED = ("Read both responses carefully and decide which one better serves the person who "
+          "asked, as an experienced reviewer would.")
+# Values that are ids, keys or settings, not text: left as they are.
+_NOT_TEXT = frozenset({"id", "type", "skills", "tags", "difficulty", "rubric",
+                       "correction_rubric", "shuffle", "mode"})
+_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def _scramble(value, words: dict[str, str], rng: random.Random):
+    """``value`` with its words replaced, consistently through ``words``."""
+    if isinstance(value, str):
+        return _WORD.sub(lambda m: _word(m.group(0), words, rng), value)
+    if isinstance(value, list):
+        return [_scramble(v, words, rng) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k in _NOT_TEXT else _scramble(v, words, rng)
+                for k, v in value.items()}
+    return value
+
+
+def _word(word: str, words: dict[str, str], rng: random.Random) -> str:
+    lower = word.lower()
+    if lower in KEEP:
+        return word
+    if lower not in words:
+        words[lower] = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in lower)
+    new = words[lower]
+    return new.capitalize() if word[0].isupper() else new
+
+
+def generate(folder: Path, count: int, seed: int) -> Path:
+    """Write a bank of ``count`` items to ``folder/bench-scale.yaml``; return its path."""
+    template = yaml.load(TEMPLATE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    rng = random.Random(seed)
+    items, copy = [], 0
+    previous: dict[str, str] = {}
+    while len(items) < count:
+        copy += 1
+        near = copy % 50 == 0  # a near-duplicate: the previous copy's words, a few changed
+        words = dict(previous) if near else {}
+        if near:
+            for key in rng.sample(sorted(words), min(3, len(words))):
+                words.pop(key)
+        for entry in template["items"]:
+            if len(items) == count:
+                break
+            item = _scramble({k: v for k, v in entry.items() if k not in ("id", "gold")},
+                             words, rng)
+            # Gold names ids, except a span's, which quotes the (scrambled) text.
+            if "gold" in entry:
+                item["gold"] = ([_scramble(g, words, rng) for g in entry["gold"]]
+                                if entry["type"] == "span" else entry["gold"])
+            if entry["type"] == "pairwise":
+                item["prompt"] = f"{SHARED}\n\n{item['prompt']}"
+            items.append({"id": f"{entry['id']}-{copy:05d}", **item})
+        previous = words
+    bank = {"bank": "bench-scale", "title": f"Generated bank of {count} items",
+            "domain": "general", "description": "Generated by bench/bank_scale.py.",
+            "rubrics": template["rubrics"], "items": items}
+    path = folder / "bench-scale.yaml"
+    path.write_text(yaml.dump(bank, Dumper=yaml.CSafeDumper, sort_keys=False,
+                              allow_unicode=True, width=100), encoding="utf-8")
+    return path
+
+
+def make_app(url: str, folder: Path):
+    from assess import create_app
+    return create_app({
+        "TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+        "CLOCK": lambda: NOW, "PUBLIC_URL": "https://assess.test",
+        "SIGNING_KEYS_DIR": str(folder / "keys")})
+
+
+def timed(app, args: list[str]) -> tuple[float, float, str]:
+    """Run ``flask --app assess <args>`` in this process: wall and CPU seconds, output."""
+    runner = app.test_cli_runner()
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = runner.invoke(args=args)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    if result.exit_code != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({result.exit_code}):\n{result.output[-2000:]}")
+    return wall, cpu, result.output
+
+
+def _state(app) -> tuple:
+    """What an unchanged re-import must leave as it was."""
+    from sqlalchemy import func, select
+
+    from assess.extensions import db
+    from assess.models import Bank, Item, ItemVersion, RubricVersion
+    with app.app_context():
+        rows = [db.session.execute(select(func.count(m.id), func.max(m.id))).one()
+                for m in (Item, ItemVersion, RubricVersion)]
+        banks = db.session.execute(select(Bank.slug, Bank.content_hash, Bank.imported_at)
+                                   .order_by(Bank.slug)).all()
+        retired = db.session.scalar(select(func.count(Item.id)).where(Item.retired.is_(True)))
+        return tuple(map(tuple, rows)), tuple(map(tuple, banks)), retired
+
+
+def bench_imports(label: str, url: str, folder: Path, bank: Path) -> dict[str, tuple]:
+    from assess.extensions import db
+    app = make_app(url, folder)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    first = timed(app, ["banks", "import", str(bank)])
+    before = _state(app)
+    again = timed(app, ["banks", "import", str(bank)])
+    if "Nothing changed." not in again[2] or _state(app) != before:
+        raise SystemExit(f"{label}: the unchanged re-import changed something:\n{again[2]}")
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return {f"import ({label})": first, f"re-import ({label})": again}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "all"), default="all")
+    parser.add_argument("--pg-database", default="assess_bench_banks",
+                        help="PostgreSQL database to create and drop (on BENCH_POSTGRES_URL)")
+    args = parser.parse_args()
+    rows: dict[str, tuple] = {}
+    with tempfile.TemporaryDirectory(prefix="assess-banks-") as tmp:
+        folder = Path(tmp)
+        bank_dir = folder / "banks"
+        bank_dir.mkdir()
+        bank = generate(bank_dir, args.items, args.seed)
+        print(f"Generated {args.items:,} items ({bank.stat().st_size / 1e6:.1f} MB) in {bank}")
+        sqlite_url = f"sqlite:///{folder / 'bench.sqlite3'}"
+        validate_app = make_app(sqlite_url, folder)
+        with validate_app.app_context():
+            from assess.extensions import db
+            db.create_all()
+        wall, cpu, output = timed(validate_app, ["banks", "validate", str(bank)])
+        rows["validate"] = (wall, cpu, output)
+        if args.backend in ("sqlite", "all"):
+            rows.update(bench_imports("SQLite", sqlite_url, folder, bank))
+        if args.backend in ("postgresql", "all"):
+            if postgres_reachable(PG_SERVER):
+                url = create_database(PG_SERVER, args.pg_database)
+                try:
+                    rows.update(bench_imports("PostgreSQL", url.replace(
+                        "postgresql://", "postgresql+psycopg://", 1), folder, bank))
+                finally:
+                    drop_database(PG_SERVER, args.pg_database)
+            else:
+                print(f"PostgreSQL is not reachable at {PG_SERVER}: SQLite only")
+    return report(rows)
+
+
+def report(rows: dict[str, tuple]) -> int:
+    print(f"\n{'step':28} {'wall s':>8} {'CPU s':>8} {'target s':>9}  met")
+    missed = 0
+    for name, (wall, cpu, _) in rows.items():
+        target = TARGETS[name.split(" (")[0]]
+        met = wall < target
+        missed += not met
+        print(f"{name:28} {wall:8.2f} {cpu:8.2f} {target:9.1f}  {'yes' if met else 'NO'}")
+    print("CPU s is this process's own time (the database server's is in wall only); on a "
+          "busy machine compare CPU s with the target.")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
