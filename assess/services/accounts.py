@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import ROLES, User
@@ -53,6 +54,12 @@ def _new_user(email: str, name: str, password: str, role: str, now: datetime,
     user = User(email=email, name=name.strip(), role=role, created_at=now)
     user.set_password(password)
     db.session.add(user)
+    try:
+        db.session.flush()  # a registration of the same address that committed meanwhile
+    except IntegrityError:
+        db.session.rollback()
+        raise ServiceError("An account with this email already exists.", field="email",
+                           code="email_taken") from None
     return user
 
 
@@ -72,7 +79,9 @@ def register(email: str, name: str, password: str, *, now: datetime, min_length:
             raise
         db.session.rollback()
         passwords.spend_hashing_time(password)
-        queue_account_exists(find_by_email(email), now=now, links=links)
+        holder = find_by_email(email)
+        if holder is not None:  # None only if it was deleted meanwhile
+            queue_account_exists(holder, now=now, links=links)
         db.session.commit()
         return None
     if settings().require_email_confirmation:

@@ -152,3 +152,23 @@ def test_fixed_clock_is_injected(app):
     from assess import clock
     with app.app_context():
         assert clock.now() == FIXED_NOW
+
+
+def test_a_registration_that_loses_the_race_for_its_address_is_answered_as_taken(
+        app, client, monkeypatch):
+    """Two registrations of one new address at once: the second one's insert hits the unique
+    index after its lookup found nothing; it is answered like any taken address, not 500."""
+    from assess.services import accounts
+    monkeypatch.setattr(accounts, "find_by_email", lambda email: None)  # the lookup raced
+    form = {"name": "Ada", "email": "ada@example.org", "password": "a fresh passphrase 42",
+            "confirm": "a fresh passphrase 42"}
+    assert client.post("/auth/register", data=form).status_code == 302
+    with app.test_client() as other:
+        second = other.post("/auth/register", data=form)
+    assert second.status_code == 302
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from assess.extensions import db
+        from assess.models import User
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
