@@ -102,13 +102,20 @@ def check_answers(url: str, ledger: Ledger, *, expect_last: bool = False) -> Ver
     return Verdict(ledger.count, lost, left)
 
 
-def unscored(url: str, attempt_ids: set[int] | None = None) -> tuple[list[int], Counter]:
-    """Attempts submitted but not (yet) scored; and every attempt's status, counted."""
+def unscored(url: str) -> tuple[list[int], int, Counter]:
+    """Attempts the system failed to score: still ``submitted`` (never processed), or
+    ``awaiting_grading`` with every grading task final (stuck: nothing left for a person to
+    do). Also how many wait only on a grader's mark for a task still in the queue (human
+    work the bounded drain did not reach), and every attempt's status, counted."""
     engine = engine_for(url)
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT id, status FROM attempts")).all()
+        open_tasks = {a for (a,) in connection.execute(text(
+            "SELECT DISTINCT r.attempt_id FROM grading_tasks t JOIN responses r "
+            "ON r.id = t.response_id WHERE t.status <> 'final'"))}
     engine.dispose()
-    if attempt_ids is not None:
-        rows = [(a, s) for a, s in rows if a in attempt_ids or s != "in_progress"]
     statuses = Counter(s for _, s in rows)
-    return sorted(a for a, s in rows if s in ("submitted", "awaiting_grading")), statuses
+    failed = sorted(a for a, s in rows if s == "submitted" or
+                    (s == "awaiting_grading" and a not in open_tasks))
+    waiting = sum(1 for a, s in rows if s == "awaiting_grading" and a in open_tasks)
+    return failed, waiting, statuses

@@ -47,12 +47,15 @@ def run_load(args, server_url: str, root) -> Outcome:
         outcome.lost = verdict.lost_count
         for line in verdict.lost[:10]:
             print(f"  LOST {line}")
-        waiting, statuses = unscored(url)
-        outcome.unscored = len(waiting)
+        failed, waiting, statuses = unscored(url)
+        outcome.unscored = len(failed)
         print(f"attempts: {dict(statuses)}; submitted by the clients: {len(ledger.submitted)}; "
               f"acknowledged saves: {verdict.acknowledged}; grades: {users.Shared.grades}")
+        if failed:
+            print(f"  unscored attempts (first 10): {failed[:10]}")
         if waiting:
-            print(f"  unscored attempts (first 10): {waiting[:10]}")
+            print(f"  {waiting} attempts still wait for a grader's mark on a task in the queue "
+                  "(human work the drain did not reach: not counted as unscored)")
         if not ledger.submitted:
             outcome.fail("no attempt was submitted during the load")
     finally:

@@ -123,7 +123,7 @@ def summary(outcomes, seconds: float) -> int:
 SHORT = dict(applicants=24, graders=8, leads=1, duration=45.0, kills=10, racers=50,
              drain=120.0, exams=1, typing="2-4", answer_share=0.5)
 FULL = dict(applicants=300, graders=16, leads=2, duration=600.0, kills=100, racers=50,
-            drain=600.0, exams=2, typing="3-8", answer_share=1.0)
+            drain=300.0, exams=3, typing="4-12", answer_share=1.0)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -136,19 +136,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--applicants", type=int, help="concurrent applicants (300; short 24)")
     parser.add_argument("--exams", type=int,
                         help="accounts per applicant seat: when one submits, the next account "
-                             "sits down (2; short 1)")
+                             "sits down (3; short 1)")
     parser.add_argument("--graders", type=int, help="graders (16; short 8)")
     parser.add_argument("--leads", type=int, help="leads, who adjudicate (2; short 1)")
     parser.add_argument("--duration", type=float, help="seconds of load (600; short 45)")
     parser.add_argument("--drain", type=float,
                         help="after the load the graders empty the queue while they make "
-                             "progress, for at most this many seconds (600; short 120); then "
+                             "progress, for at most this many seconds (300; short 120); then "
                              "the worker signs what is due (as long again at most)")
     parser.add_argument("--pace", type=float, default=0.02,
                         help="think times are a person's times this (default 0.02: 50× "
                              "faster than people, so 300 of them saturate 2 cores)")
     parser.add_argument("--typing", metavar="LOW-HIGH",
-                        help="autosaves while typing one item, fewest-most (3-8; short 2-4)")
+                        help="autosaves while typing one item, fewest-most (4-12; short 2-4)")
     parser.add_argument("--answer-share", type=float,
                         help="share of the 16 items each applicant answers before submitting "
                              "(1.0; short 0.5)")
