@@ -99,22 +99,23 @@ def _start_attempts(user_ids: list[tuple[int, str]]) -> list[tuple[str, int, dic
 
 def _attempt_slots(app: Flask, email: str, attempt_id: int,
                    answers: dict[int, dict]) -> list[Slot]:
-    headers = _login(app, email)
+    headers = login_headers(app, email)
     return [Slot(f"/attempts/{attempt_id}/items/{position}/autosave", headers,
                  json.dumps(answer)) for position, answer in sorted(answers.items())]
 
 
-def _login(app: Flask, email: str) -> dict[str, str]:
+def login_headers(app: Flask, email: str, password: str = PASSWORD,
+                  user_agent: str = USER_AGENT) -> dict[str, str]:
     """Sign in through the real view; return the headers a JSON client then sends."""
     client = app.test_client()
-    ua = {"User-Agent": USER_AGENT}
+    ua = {"User-Agent": user_agent}
     token = CSRF_INPUT.search(client.get("/auth/login", headers=ua).text).group(1)
     response = client.post("/auth/login", headers=ua, data={
-        "email": email, "password": PASSWORD, "csrf_token": token})
+        "email": email, "password": password, "csrf_token": token})
     if response.status_code != 302:
         raise RuntimeError(f"login of {email} failed: {response.status_code}")
     cookie = client.get_cookie("session")
-    return {"Content-Type": "application/json", "User-Agent": USER_AGENT,
+    return {"Content-Type": "application/json", "User-Agent": user_agent,
             "X-CSRFToken": token, "Cookie": f"session={cookie.value}"}
 
 

@@ -36,7 +36,7 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with status {self.process.returncode}")
-            if _answers(self.port, path):
+            if answers(self.port, path):
                 return
             time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not answer {path} within {timeout:.0f} s")
@@ -58,8 +58,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _answers(port: int, path: str) -> bool:
-    connection = http.client.HTTPConnection(HOST, port, timeout=2)
+def answers(port: int, path: str, timeout: float = 2) -> bool:
+    """Whether GET path on 127.0.0.1:port answers 200 now."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
         connection.request("GET", path)
         return connection.getresponse().status == 200

@@ -44,26 +44,6 @@ _LOOKUP = """
     JOIN users u ON u.id = a.user_id
     WHERE r.attempt_id = :attempt_id AND r.position = :position
 """
-_SQLITE_UPDATE = """
-    UPDATE responses SET answer = :answer, revision = :revision, saved_at = :saved_at
-    WHERE id = :id AND revision < :revision
-      AND EXISTS (SELECT 1 FROM attempts WHERE id = :attempt_id AND status = 'in_progress')
-"""
-_SQLITE_RECORD = """
-    INSERT INTO answer_events (response_id, revision, answer, accepted, saved_at)
-    VALUES (:id, :revision, :answer, :accepted, :saved_at)
-"""
-# PostgreSQL: the attempt row is share-locked by the lookup, so its status cannot change.
-_PG_UPDATE_AND_RECORD = """
-    WITH updated AS (
-        UPDATE responses SET answer = :answer, revision = :revision, saved_at = :saved_at
-        WHERE id = :id AND revision < :revision
-        RETURNING id
-    )
-    INSERT INTO answer_events (response_id, revision, answer, accepted, saved_at)
-    SELECT :id, :revision, :answer, EXISTS (SELECT 1 FROM updated), :saved_at
-    RETURNING accepted
-"""
 # Read on this connection: a second one (the ORM session's) while this transaction holds
 # the first could wait forever on a small pool (PgBouncer's, say).
 _CONTENT = "SELECT content FROM item_versions WHERE id = :id"
@@ -91,11 +71,7 @@ _PG_SAVE_IF_PLAIN = f"""
     )
     SELECT target.*, (SELECT accepted FROM recorded) FROM target
 """
-_SAVED = """
-    SELECT r.revision, r.answer, a.status, a.finalised_by
-    FROM responses r JOIN attempts a ON a.id = r.attempt_id WHERE r.id = :id
-"""
-
+# The writes are ``autosave_sql``'s statements, run through the driver.
 
 # (attempt, position) → item version, per engine: what lets PostgreSQL save in one statement.
 # A regrade may move a position to another version; the statement then writes nothing and
@@ -109,10 +85,11 @@ def _pyformat(statement: str) -> str:
     return re.sub(r"(?<!:):(\w+)", r"%(\1)s", statement)
 
 
-_SQLITE = {"lookup": _LOOKUP, "update": _SQLITE_UPDATE, "record": _SQLITE_RECORD,
-           "saved": _SAVED, "content": _CONTENT}
+_SQLITE = {"lookup": _LOOKUP, "update": sql.UPDATE_IF_NEWER.text,
+           "record": sql.RECORD_EVENT.text, "saved": sql.SAVED.element.text, "content": _CONTENT}
 _PG = {"lookup": _pyformat(_LOOKUP + " FOR KEY SHARE OF a"),
-       "update_and_record": _pyformat(_PG_UPDATE_AND_RECORD), "saved": _pyformat(_SAVED),
+       "update_and_record": _pyformat(sql.UPDATE_AND_RECORD.text),
+       "saved": _pyformat(sql.SAVED.element.text),
        "save_if_plain": _pyformat(_PG_SAVE_IF_PLAIN),
        "content": _pyformat(_CONTENT)}
 
@@ -260,7 +237,7 @@ def _update_and_record(run: _Driver, saved: dict[str, Any]) -> bool:
     if run.postgresql:
         return bool(run("update_and_record", saved).fetchone()[0])
     accepted = run("update", saved).rowcount == 1
-    run("record", {**saved, "accepted": accepted})
+    run("record", {**saved, "response_id": saved["id"], "accepted": accepted})
     return accepted
 
 

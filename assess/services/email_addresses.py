@@ -4,7 +4,6 @@ one. Links expire after EMAIL_CONFIRMATION_HOURS; asking for one never tells whe
 address has an account."""
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -17,8 +16,6 @@ from . import ServiceError, mail, signed_links
 from .account_settings import log_event
 from .accounts import EMAIL, find_by_email, normalise_email
 from .signed_links import Links
-
-log = logging.getLogger(__name__)
 
 
 def _hours() -> int:
@@ -41,12 +38,8 @@ def queue_account_exists(user: User, *, now: datetime, links: Links) -> None:
 def ask_for_confirmation(email: str, *, now: datetime, links: Links) -> None:
     """Queue ``resend_confirmation`` in a job: the request takes as long whatever the
     address."""
-    from ..jobs.tasks import mail_confirmation_link  # the jobs import the services
-    try:
-        mail_confirmation_link.enqueue(normalise_email(email)[:254], now, links)
-    except Exception:  # noqa: BLE001 - the queue is out of reach: do it here instead
-        log.exception("Could not queue a confirmation link request")
-        resend_confirmation(email, now=now, links=links)
+    mail.look_up_in_job("mail_confirmation_link", normalise_email(email)[:254], now, links,
+                        resend_confirmation)
 
 
 def resend_confirmation(email: str, *, now: datetime, links: Links) -> None:

@@ -13,22 +13,17 @@ import logging
 import secrets
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import MailMessage
-from ..settings import available as settings_available
 from ..settings import settings
-
-log = logging.getLogger(__name__)
+from . import after_commit
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PRODUCT_NAME = "assess"
-_QUEUED = "assess.mail.queued"  # session.info key: ids of messages to send after the commit
 
 _environment = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                            autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
@@ -43,7 +38,8 @@ def queue(to: str, template: str, context: dict, *, now: datetime) -> None:
                           text_body=text, html_body=html, template=template, status="pending",
                           tries=0, next_try_at=now, created_at=now)
     db.session.add(message)
-    db.session.info.setdefault(_QUEUED, []).append(message.id)
+    # in immediate mode (the tests) the job sends it at the commit, in a session of its own
+    after_commit.enqueue("send_mail", message.id)
 
 
 def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -60,19 +56,14 @@ def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     return subject, body.strip() + "\n", html
 
 
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    queued = session.info.pop(_QUEUED, None)
-    if not queued or not settings_available():
-        return
-    from ..jobs.tasks import send_mail  # the jobs import the services
-    for message_id in queued:
-        try:  # in immediate mode (the tests) the job sends it here, in a session of its own
-            send_mail.enqueue(message_id)
-        except Exception:  # noqa: BLE001 - committed: the minute's sweep sends it anyway
-            log.exception("Could not queue mail message %s", message_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_QUEUED, None)
+def look_up_in_job(job_name: str, email: str, now: datetime, links: Any,
+                   run_here: Callable[..., None]) -> None:
+    """Queue the job ``job_name`` that looks ``email`` up and mails its account (a reset or a
+    confirmation link), so that the request takes as long whatever the address; when the queue
+    is out of reach, ``run_here`` does it in this request instead."""
+    from ..jobs import tasks  # the jobs import the services
+    try:
+        getattr(tasks, job_name).enqueue(email, now, links)
+    except Exception:  # noqa: BLE001 - do it here rather than not at all
+        logging.getLogger(__name__).exception("Could not queue %s", job_name)
+        run_here(email, now=now, links=links)

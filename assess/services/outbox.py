@@ -9,13 +9,11 @@ the minute's sweep sends whatever a lost job or a retry left due.
 """
 from __future__ import annotations
 
-import logging
 import secrets
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import (
@@ -27,15 +25,11 @@ from ..models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from ..settings import available as settings_available
-from ..settings import settings
-
-log = logging.getLogger(__name__)
+from . import after_commit
 
 EVENT_TYPES = ("invitation.accepted", "attempt.submitted", "attempt.scored",
                "certificate.issued", "certificate.revoked", "appeal.decided")
 TEST_EVENT = "webhook.test"
-_QUEUED = "assess.outbox.queued"  # session.info key: ids of events to queue after the commit
 
 
 def new_event_id() -> str:
@@ -84,7 +78,8 @@ def emit(platform_id: int, event_type: str, data: dict[str, Any], now: datetime,
 def queue_after_commit(event_id: str) -> None:
     """Queue the event's delivery once the current transaction commits (not if it rolls
     back)."""
-    db.session.info.setdefault(_QUEUED, []).append(event_id)
+    # immediate mode (the tests): the sweep job, called by the test, sends them
+    after_commit.enqueue("deliver_webhook_event", event_id, in_immediate_mode=False)
 
 
 def attempt_data(attempt: Attempt) -> dict[str, Any]:
@@ -109,21 +104,3 @@ def certificate_data(certificate: Certificate, url: str) -> dict[str, Any]:
                               certificate.assessment_id, certificate.tier_slug),
             "valid_from": iso(certificate.valid_from),
             "valid_until": iso(certificate.valid_until), "url": url}
-
-
-@event.listens_for(Session, "after_commit")
-def _queue_after_commit(session: Session) -> None:
-    queued = session.info.pop(_QUEUED, None)
-    if not queued or not settings_available() or settings().jobs_immediate:
-        return  # immediate mode (the tests): the sweep job, called by the test, sends them
-    from ..jobs.tasks import deliver_webhook_event  # the jobs import the services
-    for event_id in queued:
-        try:
-            deliver_webhook_event.enqueue(event_id)
-        except Exception:  # noqa: BLE001 - committed: the minute's sweep sends it anyway
-            log.exception("Could not queue the delivery of webhook event %s", event_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_QUEUED, None)

@@ -9,7 +9,6 @@ password changes any other way, and when the account signs out everywhere.
 """
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from ..extensions import db
@@ -20,17 +19,11 @@ from .account_settings import log_event
 from .accounts import find_by_email, normalise_email, validate_password
 from .signed_links import Links
 
-log = logging.getLogger(__name__)
-
 
 def ask_for_reset(email: str, *, now: datetime, links: Links) -> None:
     """Queue ``request_reset`` in a job: the request takes as long whatever the address."""
-    from ..jobs.tasks import mail_reset_link  # the jobs import the services
-    try:
-        mail_reset_link.enqueue(normalise_email(email)[:254], now, links)
-    except Exception:  # noqa: BLE001 - the queue is out of reach: do it here instead
-        log.exception("Could not queue a password reset request")
-        request_reset(email, now=now, links=links)
+    mail.look_up_in_job("mail_reset_link", normalise_email(email)[:254], now, links,
+                        request_reset)
 
 
 def request_reset(email: str, *, now: datetime, links: Links) -> None:

@@ -88,6 +88,11 @@ def _throttle():
                 or locked_for(account))
     elif request.endpoint in VERIFYING:
         wait = _over(config["VERIFY_RATE_LIMIT"], "verify-address", request.remote_addr or "")
+    return _refusal(wait)
+
+
+def _refusal(wait: int | None):
+    """The 429 answer for a request that must wait ``wait`` seconds; None to go on."""
     if wait is None:
         return None
     response = current_app.make_response(error_response(
@@ -105,12 +110,7 @@ def second_factor_refusal(email: str):
     wait = (_over(config["AUTH_RATE_LIMIT"], "auth-address", request.remote_addr or "")
             or _over(config["AUTH_ACCOUNT_RATE_LIMIT"], "auth-account", account)
             or locked_for(account))
-    if wait is None:
-        return None
-    response = current_app.make_response(error_response(
-        429, "too_many_requests", f"Too many tries: wait {_duration(wait)} and try again."))
-    response.headers["Retry-After"] = str(wait)
-    return response
+    return _refusal(wait)
 
 
 def account_key(email: str) -> str:

@@ -160,14 +160,5 @@ def start_attempts(app, emails: list[str]) -> list[tuple[str, int]]:
 
 def session_headers(app, email: str) -> dict[str, str]:
     """Sign in through the real view (in this process); the headers a JSON client sends."""
-    client = app.test_client()
-    ua = {"User-Agent": USER_AGENT}
-    token = CSRF_INPUT.search(client.get("/auth/login", headers=ua).text).group(1)
-    response = client.post("/auth/login", headers=ua, data={
-        "email": email, "password": PASSWORD, "csrf_token": token})
-    if response.status_code != 302:
-        raise RuntimeError(f"sign-in of {email} failed: {response.status_code}")
-    cookie = client.get_cookie("session")
-    return {"Content-Type": "application/json", "Accept": "application/json",
-            "User-Agent": USER_AGENT, "X-CSRFToken": token,
-            "Cookie": f"session={cookie.value}"}
+    from seed import login_headers  # bench/, on the path run.py sets
+    return {**login_headers(app, email, PASSWORD, USER_AGENT), "Accept": "application/json"}

@@ -4,7 +4,6 @@ the job worker as processes this run can kill -9 and start again on the same por
 from __future__ import annotations
 
 import glob
-import http.client
 import os
 import random
 import shutil
@@ -15,19 +14,14 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from servers import answers, free_port  # bench/, on the path run.py sets
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 TEMPLATE = "soak_template"
 # Databases this suite never drops, whatever --database-url says.
 PROTECTED = {"postgres", "template0", "template1", "assess", "test"}
 BASE_ENV = dict(os.environ)  # before any scenario's settings
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def as_postgres(command: list[str]) -> list[str]:
@@ -163,7 +157,31 @@ def _gunicorn_control_flag() -> list[str]:
     return ["--no-control-socket"] if "--no-control-socket" in help_text else []
 
 
-class Web:
+class ProcessGroup:
+    """A process started in a session of its own, stopped with TERM or, after a grace
+    period (or on purpose), with kill -9 of its whole process group."""
+
+    grace_seconds = 15
+    process: subprocess.Popen | None = None
+
+    def kill_group(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=self.grace_seconds)
+        except subprocess.TimeoutExpired:
+            self.kill_group()
+
+
+class Web(ProcessGroup):
     """gunicorn (sync workers) in its own session: a worker or the whole group can be killed
     with SIGKILL and the server started again on the same port."""
 
@@ -194,7 +212,7 @@ class Web:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with status {self.process.returncode}; "
                                    f"see {self.logs / 'gunicorn.log'}")
-            if answers(self.port, "/healthz"):
+            if answers(self.port, "/healthz", timeout=3):
                 return
             time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not answer /healthz within {timeout:.0f} s")
@@ -219,24 +237,13 @@ class Web:
 
     def kill_all(self) -> None:
         """kill -9 of the master and every worker at once (the whole process group)."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.kill_all()
+        self.kill_group()
 
 
-class JobWorker:
+class JobWorker(ProcessGroup):
     """``flask --app assess jobs worker`` as a process of its own session."""
+
+    grace_seconds = 20
 
     def __init__(self, env: dict[str, str], log: Path, threads: int = 1):
         self.env, self.log, self.threads = env, log, threads
@@ -249,29 +256,4 @@ class JobWorker:
                  "--workers", str(self.threads)], env=self.env, cwd=PROJECT_ROOT,
                 start_new_session=True, stdout=out, stderr=subprocess.STDOUT)
 
-    def kill(self) -> None:
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-
-def answers(port: int, path: str) -> bool:
-    connection = http.client.HTTPConnection(HOST, port, timeout=3)
-    try:
-        connection.request("GET", path)
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
+    kill = ProcessGroup.kill_group
