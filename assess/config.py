@@ -26,6 +26,9 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 # transaction mode, where a prepared statement does not follow the client to the next server
 # connection (README, Deployment).
 DATABASE_PREPARED_STATEMENTS = True
+# PostgreSQL: a pooled connection idle for longer than this is tested (a round trip) before
+# use; one used more recently is not (assess/pool_checks.py). 0 tests every checkout.
+DATABASE_PING_AFTER_IDLE_SECONDS = 0.5
 PASSWORD_MIN_LENGTH = 12  # ASVS 2.1.1; common and easily guessed passwords are refused too
 GRADING_LEASE_MINUTES = 10  # a claimed task returns to the queue when its lease runs out
 GRADING_DOUBLE_SHARE = 0.2  # share of tasks graded independently by two graders

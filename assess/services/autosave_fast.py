@@ -21,6 +21,7 @@ import hmac
 import json
 import re
 import weakref
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from typing import Any
 
@@ -48,8 +49,9 @@ _LOOKUP = """
 # the first could wait forever on a small pool (PgBouncer's, say).
 _CONTENT = "SELECT content FROM item_versions WHERE id = :id"
 # PostgreSQL, once the position's item version is known (and its answer parsed): the lookup,
-# every check of the plain case, the write and the history row in one statement. Nothing is
-# written unless all hold (``accepted`` is then NULL); the row comes back either way.
+# every check of the plain case, the write and the history row in one statement, run in
+# autocommit (its own transaction: one round trip, no BEGIN or COMMIT). Nothing is written
+# unless all hold (``accepted`` is then NULL); the row comes back either way.
 _PG_SAVE_IF_PLAIN = f"""
     WITH target AS ({_LOOKUP} FOR KEY SHARE OF a),
     plain AS (
@@ -105,26 +107,31 @@ def quick_save(attempt_id: int, user_id: int, session_token: str, position: int,
         where = {"attempt_id": attempt_id, "position": position}
         saved = {**where, "revision": revision, "saved_at": _timestamp(now, run.postgresql),
                  "user_id": user_id, "session_token": session_token}
-        done = _save_in_one(run, saved, answer) if run.postgresql else None
-        if done is None:
-            done = _look_then_save(run, saved, answer, now)
+        if run.postgresql:
+            done = _save_in_one(run, saved, answer)
+            if done is not None:  # checked, written and committed by the one statement
+                return _result(run, done, revision, now)
+        done = _look_then_save(run, saved, answer, now)
         if done is None:
             return None
-        row, item, answer, accepted = done
-        if not _plain_case(row, user_id, session_token, now):
-            return None  # what the statement checked, checked again before the commit
-        same, saved_revision = False, revision
-        if not accepted:
-            saved_revision, saved_answer, status, finalised_by = \
-                run("saved", {"id": row[0]}).fetchone()
-            if status != OPEN:  # SQLite: it closed between the lookup and the update
-                run.commit()
-                code, message = closed_refusal(finalised_by)
-                return SaveResult(accepted=False, saved_revision=saved_revision,
-                                  seconds_left=0, complete=False, refused=code, message=message)
-            same = same_answer(_loaded(saved_answer), answer)
+        result = _result(run, done, revision, now)
         run.commit()
-    content, item_type = item
+    return result
+
+
+def _result(run: _Driver, done, revision: int, now: datetime) -> SaveResult:
+    """What the save did: applied, stale (a newer revision is saved) or, on SQLite, refused
+    because the attempt closed between the lookup and the write."""
+    row, (content, item_type), answer, accepted = done
+    same, saved_revision = False, revision
+    if not accepted:
+        saved_revision, saved_answer, status, finalised_by = \
+            run("saved", {"id": row[0]}).fetchone()
+        if status != OPEN:
+            code, message = closed_refusal(finalised_by)
+            return SaveResult(accepted=False, saved_revision=saved_revision, seconds_left=0,
+                              complete=False, refused=code, message=message)
+        same = same_answer(_loaded(saved_answer), answer)
     return SaveResult(accepted=accepted, saved_revision=saved_revision,
                       seconds_left=timing.seconds_left(_utc(row[4]), now),
                       complete=item_type.is_complete(content, answer), same_as_saved=same)
@@ -160,8 +167,9 @@ def _save_in_one(run: _Driver, saved: dict[str, Any], raw: Any):
     answer = _parsed(item, raw)
     if answer is None:
         return None
-    row = run("save_if_plain", {**saved, "item_version_id": item_version_id,
-                                "answer": _json(answer, True)}).fetchone()
+    with run.autocommit():  # one statement: its own transaction, one round trip
+        row = run("save_if_plain", {**saved, "item_version_id": item_version_id,
+                                    "answer": _json(answer, True)}).fetchone()
     if row is None or row[8] is None:  # not the plain case, or another item now (regrade)
         positions.pop(key, None)
         return None
@@ -205,6 +213,17 @@ class _Driver:
         except self.dialect.loaded_dbapi.Error as exc:
             raise self._wrapped(exc, statement, params) from exc
         return self.cursor
+
+    @contextmanager
+    def autocommit(self):
+        """Each statement inside commits by itself (the connection must be idle)."""
+        connection = self.connection.dbapi_connection
+        connection.autocommit = True
+        try:
+            yield
+        finally:
+            with suppress(self.dialect.loaded_dbapi.Error):  # a lost one is discarded anyway
+                connection.autocommit = False
 
     def commit(self) -> None:
         try:

@@ -8,6 +8,8 @@ signed-in user or an API client receives, except answers that declare themselves
 """
 from __future__ import annotations
 
+import re
+
 from flask import Flask, Response, request, session
 
 from ..settings import settings
@@ -21,6 +23,8 @@ FIXED = {
     "Referrer-Policy": "strict-origin-when-cross-origin",  # a view may set a stricter one
 }
 HSTS = "max-age=31536000"
+# response.cache_control.public, without building the object on every response
+_PUBLIC = re.compile(r"(?:^|,)\s*public\s*(?:,|$)", re.IGNORECASE)
 
 
 def init_app(app: Flask) -> None:
@@ -28,8 +32,10 @@ def init_app(app: Flask) -> None:
 
 
 def add_headers(response: Response) -> Response:
+    present = {name.lower() for name in response.headers.keys()}
     for name, value in FIXED.items():
-        response.headers.setdefault(name, value)
+        if name.lower() not in present:
+            response.headers.add(name, value)
     if settings().public_url.startswith("https://"):
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     if _private(response):
@@ -38,7 +44,7 @@ def add_headers(response: Response) -> Response:
 
 
 def _private(response: Response) -> bool:
-    if request.endpoint == "static" or response.cache_control.public:
+    if request.endpoint == "static" or _PUBLIC.search(response.headers.get("Cache-Control", "")):
         return False
     return request.path.startswith("/api/") or _signed_in()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import time
 
-from flask import Flask, Request
+from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
@@ -43,6 +43,25 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
             _verified.clear()
         _verified[key] = (_copy(data), signed_at.timestamp())
         return self.session_class(data)
+
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        """As Flask's, without its cookie settings lookups when nothing is to be written (most
+        requests: the session did not change)."""
+        if session and not self.should_set_cookie(app, session):
+            if session.accessed:
+                _vary_on_cookie(response)
+            return
+        super().save_session(app, session, response)
+
+
+def _vary_on_cookie(response: Response) -> None:
+    """``response.vary.add("Cookie")`` without parsing the header into a set and back."""
+    vary = response.headers.get("Vary")
+    if not vary:
+        response.headers["Vary"] = "Cookie"
+    elif "cookie" not in (token.strip().lower() for token in vary.split(",")):
+        response.headers["Vary"] = f"{vary}, Cookie"
 
 
 def _copy(data: dict) -> dict:

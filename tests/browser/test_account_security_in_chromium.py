@@ -25,10 +25,19 @@ def app(live):
 
 
 def wait_for(predicate, timeout=10.0, message="condition"):
+    """Poll ``predicate``; while the browser swaps pages, an element it looks for may be
+    missing or stale for a moment: that counts as not yet."""
+    from selenium.common.exceptions import (
+        NoSuchElementException,
+        StaleElementReferenceException,
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return
+        try:
+            if predicate():
+                return
+        except (NoSuchElementException, StaleElementReferenceException):
+            pass
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {message}")
 

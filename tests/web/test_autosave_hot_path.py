@@ -141,5 +141,33 @@ def test_postgresql_saves_a_known_position_in_one_statement(app, exam, monkeypat
         from assess.extensions import db
         postgresql = db.engine.dialect.name == "postgresql"
     assert len(lookups) == (1 if postgresql else 3)
+    stale = client.post(f"/attempts/{attempt_id}/items/1/autosave",
+                        json={"revision": 3, "answer": answer})
+    assert stale.status_code == 409 and stale.json["saved_revision"] == 4
     assert [(r, a) for r, a, *_ in _stored(app, attempt_id)[3]] == \
-        [(2, True), (3, True), (4, True)]
+        [(2, True), (3, True), (4, True), (3, False)]
+
+
+def test_postgresql_one_statement_save_needs_no_begin_or_commit(app, exam, monkeypatch):
+    """The one statement runs in autocommit: it is its own transaction, and the pooled
+    connection goes back to the pool as it came, outside autocommit."""
+    from assess.services import autosave_fast
+    client, attempt_id, answer = exam
+    with app.app_context():
+        from assess.extensions import db
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only")
+    client.post(f"/attempts/{attempt_id}/items/1/autosave",
+                json={"revision": 2, "answer": answer})  # the position becomes known
+    commits = []
+    monkeypatch.setattr(autosave_fast._Driver, "commit", lambda self: commits.append(1))
+    reply = client.post(f"/attempts/{attempt_id}/items/1/autosave",
+                        json={"revision": 3, "answer": answer})
+    assert reply.status_code == 200 and commits == []
+    assert _stored(app, attempt_id)[1] == 3
+    with app.app_context():
+        connection = db.engine.raw_connection()
+        try:
+            assert connection.dbapi_connection.autocommit is False
+        finally:
+            connection.close()

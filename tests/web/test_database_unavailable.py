@@ -9,7 +9,8 @@ import sqlite3
 import pytest
 from exam_support import gold_answer
 from platform_support import bearer, platform_with_key
-from sqlalchemy import event, select
+from race_support import ON_POSTGRESQL
+from sqlalchemy import event, select, text
 from sqlalchemy.exc import OperationalError
 
 SCREENING = "general-screening"
@@ -118,8 +119,43 @@ def test_a_full_disk_is_a_507_without_retry_after(app, login, monkeypatch):
     assert "Retry-After" not in refused.headers
 
 
-def test_postgresql_connections_are_tested_before_use(app):
+def test_postgresql_connections_are_tested_only_after_idling(app, monkeypatch):
+    """A pooled connection used a moment ago is handed out untested; one idle past
+    DATABASE_PING_AFTER_IDLE_SECONDS is tested, and replaced when its server is gone."""
     from assess import create_app
     other = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql://nobody@127.0.0.1:1/none",
                         "SECRET_KEY": "test"})
-    assert other.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    assert "pool_pre_ping" not in other.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert other.config["DATABASE_PING_AFTER_IDLE_SECONDS"] == 0.5
+    if not ON_POSTGRESQL:
+        pytest.skip("needs TEST_DATABASE_URL on PostgreSQL")
+    from assess import pool_checks
+    from assess.extensions import db
+    clock = [1000.0]
+    monkeypatch.setattr(pool_checks.time, "monotonic", lambda: clock[0])
+    with app.app_context():
+        engine = db.engine
+        pings = []
+        original_ping = engine.dialect.do_ping
+        monkeypatch.setattr(engine.dialect, "do_ping",
+                            lambda dbapi: pings.append(1) or original_ping(dbapi))
+        engine.dispose()
+        first = _backend_pid(engine)
+        clock[0] += 0.1
+        assert _backend_pid(engine) == first and pings == []  # reused at once: untested
+        _terminate(engine, first)
+        clock[0] += 1
+        replaced = _backend_pid(engine)  # idle past the window: tested, found dead, replaced
+        assert replaced != first and pings == [1]
+
+
+def _backend_pid(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def _terminate(engine, pid: int) -> None:
+    import psycopg
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
