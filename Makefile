@@ -143,6 +143,13 @@ bench-queue:
 	@test -x $(BIN)/python || $(MAKE) install
 	$(BIN)/python bench/grading_queue.py $(QUEUE_ARGS)
 
+# Where one worker's time goes, autosave beside the raw upsert (py-spy; installed on first use).
+# Options: make bench-profile PROFILE_ARGS="--backend postgresql --seconds 20" (see --help).
+.PHONY: bench-profile
+bench-profile:
+	@test -x $(BIN)/py-spy || $(BIN)/pip install --quiet -c constraints.txt -e ".[profile]"
+	$(BIN)/python bench/profile_autosave.py $(PROFILE_ARGS)
+
 # Load, soak and faults (not part of `make test`): 300 applicants, 16 graders, 2 leads and a
 # platform (Locust, as a library) for 10 minutes against gunicorn on a private PostgreSQL
 # cluster (initdb in a temp folder), then kill -9 of workers and servers, a PostgreSQL restart,
