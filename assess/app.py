@@ -1,9 +1,11 @@
 """The app factory: config layers, extensions, the web layer (assess.web), CLI."""
 from __future__ import annotations
 
+import inspect
 import os
 import secrets
 import sqlite3
+import weakref
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -77,16 +79,18 @@ class AssessFlask(Flask):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._synchronous: dict[Any, Any] = {}
+        # Weak keys: a function made for one request (``after_this_request``) is forgotten
+        # with it.
+        self._coroutine: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def ensure_sync(self, func):
         try:
-            return self._synchronous[func]
-        except KeyError:
-            runnable = self._synchronous[func] = super().ensure_sync(func)
-            return runnable
-        except TypeError:  # not hashable
+            coroutine = self._coroutine.get(func)
+            if coroutine is None:
+                coroutine = self._coroutine[func] = inspect.iscoroutinefunction(func)
+        except TypeError:  # not hashable, or no weak reference to it
             return super().ensure_sync(func)
+        return super().ensure_sync(func) if coroutine else func
 
 
 class JSONSafeRequest(Request):

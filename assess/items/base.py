@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from typing import Any, ClassVar, Iterable, Mapping, Sequence
+from collections.abc import Mapping  # isinstance is far quicker than typing's
+from typing import Any, ClassVar, Iterable, Sequence
 
 from .answers import (
     MAX_ANSWER_SPACE,

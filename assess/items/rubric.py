@@ -1,9 +1,10 @@
 """Rubric scoring: score one response on each dimension; credit within a tolerance band."""
 from __future__ import annotations
 
+from collections.abc import Mapping  # isinstance is far quicker than typing's
 from itertools import product
 from math import prod
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator
 
 from ..core.item_analysis import NO_ANSWER, ConfusionKey, Tally
 from .base import MAX_ANSWER_SPACE, AnswerError, ConstantAnswerRule, ItemType

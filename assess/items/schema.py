@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 
 from .answers import MAX_TEXT_ANSWER
+from .schema_accept import Predicate, acceptor
 
 MAX_TEXT = 50_000
 NON_EMPTY = r"\S"  # with ``pattern``: a string that is not only spaces
@@ -146,6 +147,9 @@ EntryValidator = validators.extend(
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
 
 _compiled: dict[type, Validator] = {}
+# By id of a validator in ``_compiled`` (kept for good, so the id is never reused): the
+# ``schema_accept`` predicate of its schema, or None when the schema is not compiled there.
+_acceptors: dict[int, Predicate | None] = {}
 
 
 def validator_for(owner: type, own: Mapping[str, Any]) -> Validator:
@@ -156,11 +160,15 @@ def validator_for(owner: type, own: Mapping[str, Any]) -> Validator:
         schema = entry_schema(own)
         EntryValidator.check_schema(schema)
         found = _compiled[owner] = EntryValidator(schema)
+        _acceptors[id(found)] = acceptor(schema)
     return found
 
 
 def schema_errors(validator: Validator, entry: Any) -> list[FieldError]:
     """What the schema refuses in ``entry``: the most specific message for each path."""
+    accepts = _acceptors.get(id(validator))
+    if accepts is not None and accepts(entry):  # valid: no need to collect errors
+        return []
     best: dict[str, tuple[int, FieldError]] = {}
     for error in validator.iter_errors(entry):
         rank = _RANK.get(str(error.validator), len(_RANK))

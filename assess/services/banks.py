@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.orm import selectinload
 
 from .. import items as item_types
@@ -28,7 +28,7 @@ from ..models import (
     RubricVersion,
     TierRule,
 )
-from ..rendering import markdown_to_html
+from ..rendering import markdown_to_html, render_many
 from ..settings import settings
 from . import ServiceError
 
@@ -115,6 +115,44 @@ def _render(fields: dict[str, str], rendered: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def _render_ahead(entries: list[dict], rendered: dict[str, str]) -> None:
+    """Render, all at once (``render_many``), the texts of the entries to be given a version."""
+    texts: dict[str, None] = {}
+    for entry in entries:
+        item_type = item_types.get(entry["type"])
+        for fields in (item_type.markdown_fields(entry), item_type.gold_markdown_fields(entry)):
+            texts.update(dict.fromkeys(text for text in fields.values() if text not in rendered))
+    rendered.update(render_many(texts))
+
+
+def _version_fields(entry: dict, digest: str, now: datetime,
+                    rendered: dict[str, str]) -> dict[str, Any]:
+    """An ``ItemVersion``'s columns for a bank entry, but for its item and version number."""
+    item_type = item_types.get(entry["type"])
+    return dict(
+        content_hash=digest, content=entry,
+        rendered=_render(item_type.markdown_fields(entry), rendered),
+        rendered_gold=_render(item_type.gold_markdown_fields(entry), rendered),
+        skills=list(entry.get("skills") or item_type.default_skills),
+        tags=list(entry.get("tags") or []), difficulty=entry.get("difficulty"),
+        max_points=item_type.max_points(entry), created_at=now)
+
+
+def _insert_items(bank: Bank, entries: list[tuple[dict, str]], now: datetime,
+                  rendered: dict[str, str]) -> None:
+    """New items of ``bank`` and their first versions, in two bulk inserts: the unit of work
+    would spend seconds on a bank of thousands. ``entries``: (bank entry, content hash)."""
+    db.session.flush()  # the bank's id
+    ids = db.session.scalars(
+        insert(Item).returning(Item.id, sort_by_parameter_order=True),
+        [{"bank_id": bank.id, "slug": entry["id"], "type": entry["type"], "retired": False}
+         for entry, _ in entries]).all()
+    db.session.execute(insert(ItemVersion), [
+        {"item_id": item_id, "version": 1, **_version_fields(entry, digest, now, rendered)}
+        for item_id, (entry, digest) in zip(ids, entries)])
+    db.session.expire(bank, ["items"])  # loaded before the new items were there
+
+
 def _import_bank(spec: BankSpec, now: datetime, rendered: dict[str, str]) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0, "retired": 0, "rubrics_changed": 0}
     if spec.unchanged:  # the database holds exactly this bank (``load(imported=...)``)
@@ -144,35 +182,33 @@ def _import_bank(spec: BankSpec, now: datetime, rendered: dict[str, str]) -> dic
             counts["rubrics_changed"] += 1
 
     existing = {item.slug: item for item in bank.items}
+    created: list[tuple[dict, str]] = []
+    updated: list[tuple[Item, dict, str]] = []
     for entry in spec.items:
         item = existing.pop(entry["id"], None)
-        item_type = item_types.get(entry["type"])
         digest = content_hash(entry)
         if item is None:
-            item = Item(slug=entry["id"], type=entry["type"], bank=bank)
-            db.session.add(item)
-            counts["created"] += 1
+            created.append((entry, digest))
         elif item.versions and item.latest.content_hash == digest and item.type == entry["type"]:
             if item.retired:
                 item.retired = False
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
-            continue
         else:
-            counts["updated"] += 1
+            updated.append((item, entry, digest))
+    counts["created"], counts["updated"] = len(created), counts["updated"] + len(updated)
+    _render_ahead([entry for entry, _ in created] + [entry for _, entry, _ in updated], rendered)
+    for item, entry, digest in updated:
         item.type, item.retired = entry["type"], False
-        item.versions.append(ItemVersion(
-            version=len(item.versions) + 1, content_hash=digest, content=entry,
-            rendered=_render(item_type.markdown_fields(entry), rendered),
-            rendered_gold=_render(item_type.gold_markdown_fields(entry), rendered),
-            skills=list(entry.get("skills") or item_type.default_skills),
-            tags=list(entry.get("tags") or []), difficulty=entry.get("difficulty"),
-            max_points=item_type.max_points(entry), created_at=now))
+        item.versions.append(ItemVersion(version=len(item.versions) + 1,
+                                         **_version_fields(entry, digest, now, rendered)))
     for item in existing.values():
         if not item.retired:
             item.retired = True
             counts["retired"] += 1
+    if created:
+        _insert_items(bank, created, now, rendered)
     return counts
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import time
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
@@ -48,6 +48,10 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
     def save_session(self, app: Flask, session, response: Response) -> None:
         """As Flask's, without its cookie settings lookups when nothing is to be written (most
         requests: the session did not change)."""
+        if request.endpoint == "static":
+            # A file is the same whoever asks; "Vary: Cookie" (Flask-Login's response hook
+            # reads the session) would keep shared caches from storing it.
+            return
         if session and not self.should_set_cookie(app, session):
             if session.accessed:
                 _vary_on_cookie(response)

@@ -180,3 +180,49 @@ def test_a_changed_or_broken_file_is_not_skipped(app, banks_copy):
                                           "Give me exactly 3 bullet points", 1))
         report = import_paths([banks_copy], now=FIXED_NOW)
         assert report.banks["starter"]["updated"] == 1 and report.changed
+
+
+def test_new_changed_and_removed_items_in_one_import(app, banks_copy):
+    """New items go in by bulk insert, beside a changed one and a retired one; the bank read
+    again in the same session (as the validity reports do) has them all."""
+    import yaml
+
+    from assess.models import Bank
+    from assess.rendering import markdown_to_html
+    bank_file = banks_copy / "starter.yaml"
+    with app.app_context():
+        import_paths([banks_copy], now=FIXED_NOW)
+        data = yaml.safe_load(bank_file.read_text())
+        removed = data["items"].pop()
+        data["items"][0]["explanation"] += " Changed."
+        added = [{**data["items"][1], "id": f"starter-added-{i}"} for i in range(3)]
+        bank_file.write_text(yaml.safe_dump({**data, "items": data["items"] + added},
+                                            sort_keys=False))
+        before = count(Item)
+        report = import_paths([bank_file], now=FIXED_NOW)  # blueprints may need the removed one
+        assert {k: report.banks["starter"][k] for k in ("created", "updated", "retired")} == \
+            {"created": 3, "updated": 1, "retired": 1}
+        assert count(Item) == before + 3
+        bank = db.session.scalar(select(Bank).where(Bank.slug == "starter"))
+        slugs = {item.slug for item in bank.items if not item.retired}
+        assert {a["id"] for a in added} <= slugs and removed["id"] not in slugs
+        for entry in added:
+            item = db.session.scalar(select(Item).where(Item.slug == entry["id"]))
+            version = item.latest
+            assert (item.type, item.retired, version.version) == (entry["type"], False, 1)
+            assert version.content == entry and version.created_at == FIXED_NOW
+            assert version.rendered_gold["explanation"] == markdown_to_html(entry["explanation"])
+
+
+def test_a_large_import_renders_as_one_text_at_a_time(app, banks_copy, monkeypatch):
+    from assess import items as types
+    from assess import rendering
+    monkeypatch.setattr(rendering, "PARALLEL_MIN_TEXTS", 10)  # shared with a helper if it can
+    with app.app_context():
+        import_paths([banks_copy], now=FIXED_NOW)
+        for version in db.session.scalars(select(ItemVersion)):
+            kind = types.get(version.content["type"])
+            assert version.rendered == rendering.render_fields(kind.markdown_fields(
+                version.content))
+            assert version.rendered_gold == rendering.render_fields(
+                kind.gold_markdown_fields(version.content))

@@ -124,3 +124,18 @@ def test_the_client_address_comes_from_trusted_proxies_only(tmp_path, hops, seen
 
     reply = app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.7"})
     assert reply.text == seen
+
+
+def test_the_app_remembers_which_hooks_are_coroutines_without_keeping_them(app):
+    """Flask asks of every hook on every request whether it is a coroutine; the app keeps
+    the answer, and forgets it with a function made for one request."""
+    import gc
+
+    def hook():
+        return None
+
+    assert app.ensure_sync(hook) is hook and hook in app._coroutine
+    for n in range(50):
+        app.ensure_sync(lambda n=n: n)  # as after_this_request registers one per request
+    gc.collect()
+    assert len([f for f in app._coroutine.keys() if f.__name__ == "<lambda>"]) == 0

@@ -53,6 +53,17 @@ def test_pages_link_static_files_by_content_hash(client):
     assert re.search(r'href="/static/favicon\.svg\?v=[0-9a-f]{12}"', page)
 
 
+def test_a_static_file_does_not_vary_by_cookie(client, login):
+    """Shared caches may keep one copy for everyone, signed in or not."""
+    url = _app_css(client)
+    assert "cookie" not in client.get(url).headers.get("Vary", "").lower()
+    signed_in = login("applicant@example.org")
+    reply = signed_in.get(url)
+    assert reply.status_code == 200 and "Set-Cookie" not in reply.headers
+    assert "cookie" not in reply.headers.get("Vary", "").lower()
+    assert "cookie" in signed_in.get("/").headers["Vary"].lower()  # pages still do
+
+
 def test_a_versioned_file_is_immutable_and_others_short_lived(client):
     url = _app_css(client)
     reply = client.get(url)
