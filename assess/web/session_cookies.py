@@ -44,7 +44,6 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         _verified[key] = (_copy(data), signed_at.timestamp())
         return self.session_class(data)
 
-
     def save_session(self, app: Flask, session, response: Response) -> None:
         """As Flask's, without its cookie settings lookups when nothing is to be written (most
         requests: the session did not change)."""
