@@ -151,12 +151,7 @@ def prepare(backend: str, pg_database: str, cleanup: contextlib.ExitStack) -> Ta
 def bench_backend(target: Target, args, tool: str, cleanup: contextlib.ExitStack) -> dict:
     """Both servers up at once, then rounds that alternate autosave, ORM and raw baselines,
     so that whatever else the machine is doing weighs on all alike."""
-    # ASSESS_DATABASE_URL is the app's last config layer: a URL in the caller's environment
-    # can never send the seeding or the server to a real database.
-    # The seeding signs every applicant in from one address: above the sign-in throttle.
-    env = {"ASSESS_DATABASE_URL": target.url,
-           "ASSESS_INSTANCE_PATH": str(target.folder / "instance"),
-           "ASSESS_AUTH_RATE_LIMIT": "100000 per minute"}
+    env = app_environment(target)
     progress(f"{target.backend}: seeding {args.users} applicants with open attempts")
     slots = seed(env, args.users)
     create_bare_table(target.bare_url)
@@ -190,6 +185,16 @@ def bench_backend(target: Target, args, tool: str, cleanup: contextlib.ExitStack
                         revision_base=REVISION_STEP * (args.rounds + 1),
                         connections=args.peak_connections)
     return {"rounds": rounds, "peak": peak}
+
+
+def app_environment(target: Target) -> dict[str, str]:
+    """The environment of the app under test, for the seeding and the server alike."""
+    # ASSESS_DATABASE_URL is the app's last config layer: a URL in the caller's environment
+    # can never send the seeding or the server to a real database.
+    # The seeding signs every applicant in from one address: above the sign-in throttle.
+    return {"ASSESS_DATABASE_URL": target.url,
+            "ASSESS_INSTANCE_PATH": str(target.folder / "instance"),
+            "ASSESS_AUTH_RATE_LIMIT": "100000 per minute"}
 
 
 def start_server(cleanup: contextlib.ExitStack, app_spec: str, env: dict[str, str],

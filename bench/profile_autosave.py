@@ -57,9 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     tool = available_tool(args.client)
     with contextlib.ExitStack() as cleanup:
         target = bench.prepare(args.backend, args.pg_database, cleanup)
-        env = {"ASSESS_DATABASE_URL": target.url,
-               "ASSESS_INSTANCE_PATH": str(target.folder / "instance"),
-               "ASSESS_AUTH_RATE_LIMIT": "100000 per minute"}
+        env = bench.app_environment(target)
         bench.progress(f"{args.backend}: seeding {args.users} applicants")
         slots = bench.seed(env, args.users)
         bench.create_bare_table(target.bare_url)
@@ -121,7 +119,7 @@ def phase_samples(collapsed: str) -> Counter:
     counts: Counter = Counter()
     for line in collapsed.splitlines():
         stack, _, count = line.rpartition(" ")
-        if "SyncWorker.handle " not in stack and "SyncWorker.handle (" not in stack:
+        if "SyncWorker.handle (" not in stack:
             continue
         frames = stack.split(";")
         counts[_phase(frames, compiled)] += int(count)
@@ -156,8 +154,10 @@ def report(args, profiles: dict) -> None:
 
 
 def _us_per_sample(profile_: dict, args) -> float:
-    """Each sample stands for 1/rate s of the worker's time; the load ran about as long."""
-    return 1e6 / args.rate / max(profile_["requests"], 1) * args.seconds / profile_["seconds"]
+    """Each sample stands for 1/rate s of the worker's time, over the ``args.seconds`` py-spy
+    sampled; the requests were counted over the load's own ``seconds``, about as long."""
+    requests_sampled = profile_["requests"] * args.seconds / profile_["seconds"]
+    return 1e6 / args.rate / max(requests_sampled, 1)
 
 
 if __name__ == "__main__":

@@ -120,8 +120,8 @@ def quick_save(attempt_id: int, user_id: int, session_token: str, position: int,
 
 
 def _result(run: _Driver, done, revision: int, now: datetime) -> SaveResult:
-    """What the save did: applied, stale (a newer revision is saved) or, on SQLite, refused
-    because the attempt closed between the lookup and the write."""
+    """What the save did: applied, stale (a newer revision is saved), or refused because the
+    attempt closed just before the write (SQLite) or just after a stale one."""
     row, (content, item_type), answer, accepted = done
     same, saved_revision = False, revision
     if not accepted:
